@@ -244,8 +244,12 @@ IdxArray read_idx(const fs::path& path) {
   }
 
   const int64_t header_bytes = 4 + 4 * int64_t{ndims};
+  // Before allocating, the size is checked when it can be: a plain file's size is known.
+  // A gzip file's is not, so its buffer grows in steps and a lying header costs no more
+  // memory than the data the file really holds.
+  constexpr int64_t kStep = int64_t{1} << 24;
+  int64_t first_step = kStep;
   if (const int64_t size = in.file_size(); !in.gzip() && size >= 0) {
-    // A plain file's size is known: refuse a lying header before allocating anything.
     const int64_t have = size - header_bytes;
     BYO_CHECK(have >= bytes) << name << ": truncated: header says " << bytes << " bytes of data ("
                              << dims_str(array.dims) << "), file has " << have;
@@ -253,13 +257,11 @@ IdxArray read_idx(const fs::path& path) {
                              << " bytes of trailing garbage: header says " << bytes
                              << " bytes of data (" << dims_str(array.dims) << "), file has "
                              << have;
+    first_step = bytes;
   }
-  // Grow in steps, so a gzip file whose header lies about its size costs no more memory
-  // than the data it really holds.
-  constexpr int64_t kStep = int64_t{1} << 24;
   int64_t got = 0;
   while (got < bytes) {
-    const int64_t step = std::min(bytes - got, std::max(kStep, got));
+    const int64_t step = std::min(bytes - got, std::max(first_step, got));
     array.data.resize(static_cast<size_t>(got + step));
     const auto piece =
         static_cast<int64_t>(in.read(array.data.data() + got, static_cast<size_t>(step)));
