@@ -1,0 +1,60 @@
+/// @file
+/// @brief `optim::Optimizer`: the base of SGD and Adam — parameters in, updates in place.
+///
+/// How parameters reach the optimiser: `model->parameters()` returns Tensor handles that
+/// share their TensorImpl with the model's own members, so the optimiser, the model and
+/// the checkpoint code all see the same storage:
+///
+///     Linear::weight ──┐
+///                      ├──> TensorImpl { data, grad }  <── optimiser's params_[0]
+///     parameters()[0] ─┘
+///
+///     loss.backward();    // fills every parameter's grad
+///     optimizer.step();   // reads grad, writes data in place (nothing is recorded)
+///     optimizer.zero_grad();
+///
+/// One parameter group with one learning rate (libtorch and PyTorch allow several).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "byo/tensor.h"
+
+namespace byo::optim {
+
+/// @brief Holds the parameters to train and the learning rate; subclasses define step().
+class Optimizer {
+ public:
+  /// @brief Checks every parameter is defined (a lazy layer must have run once),
+  ///        requires grad, and is contiguous. `name` prefixes error messages.
+  Optimizer(std::vector<Tensor> params, double lr, std::string name);
+  /// @brief Virtual: optimisers are used through the base class by schedulers.
+  virtual ~Optimizer() = default;
+  Optimizer(const Optimizer&) = delete;
+  Optimizer& operator=(const Optimizer&) = delete;
+
+  /// @brief Updates every parameter that has a gradient; parameters without one are
+  ///        skipped (they took no part in the last backward).
+  virtual void step() = 0;
+  /// @brief Clears every parameter's gradient (as PyTorch's `set_to_none=True`).
+  void zero_grad();
+
+  /// @brief The current learning rate.
+  double lr() const { return lr_; }
+  /// @brief Sets the learning rate (schedulers do this between epochs).
+  void set_lr(double lr);
+  /// @brief The parameters being trained.
+  const std::vector<Tensor>& parameters() const { return params_; }
+
+ protected:
+  /// @brief The gradient of parameter `i` as a contiguous array, or an undefined array if
+  ///        it has none; checks its shape.
+  NDArray grad_of(size_t i) const;
+
+  std::vector<Tensor> params_;  ///< The parameters, in the order given.
+  double lr_;                   ///< The learning rate.
+  std::string name_;            ///< "SGD" or "Adam", for messages.
+};
+
+}  // namespace byo::optim

@@ -1,0 +1,63 @@
+#include "byo/optim/adam.h"
+
+#include <cmath>
+
+#include "byo/check.h"
+
+namespace byo::optim {
+
+Adam::Adam(std::vector<Tensor> params, const AdamOptions& options)
+    : Optimizer(std::move(params), options.lr(), "Adam"),
+      options_(options),
+      state_(params_.size()) {
+  BYO_CHECK(options.beta1() >= 0.0 && options.beta1() < 1.0 && options.beta2() >= 0.0 &&
+            options.beta2() < 1.0)
+      << "Adam: betas (" << options.beta1() << ", " << options.beta2() << ") must lie in [0, 1)";
+  BYO_CHECK(options.eps() >= 0.0) << "Adam: eps " << options.eps() << " is negative";
+  BYO_CHECK(options.weight_decay() >= 0.0)
+      << "Adam: weight_decay " << options.weight_decay() << " is negative";
+}
+
+void Adam::step() {
+  const double beta1 = options_.beta1();
+  const double beta2 = options_.beta2();
+  // The scalars are rounded to float once, from the double values, as PyTorch passes
+  // Python floats to its float32 kernels.
+  const auto b1 = static_cast<float>(beta1);
+  const auto b2 = static_cast<float>(beta2);
+  const auto one_minus_b1 = static_cast<float>(1.0 - beta1);
+  const auto one_minus_b2 = static_cast<float>(1.0 - beta2);
+  const auto eps = static_cast<float>(options_.eps());
+  const auto weight_decay = static_cast<float>(options_.weight_decay());
+
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const NDArray grad = grad_of(i);
+    if (!grad.defined()) continue;
+    State& s = state_[i];
+    if (s.step == 0) {
+      s.exp_avg = NDArray::zeros(grad.shape());
+      s.exp_avg_sq = NDArray::zeros(grad.shape());
+    }
+    ++s.step;
+    // The bias corrections in double, as PyTorch computes them in Python floats.
+    const double bias_correction1 = 1.0 - std::pow(beta1, static_cast<double>(s.step));
+    const double bias_correction2 = 1.0 - std::pow(beta2, static_cast<double>(s.step));
+    const auto step_size = static_cast<float>(lr_ / bias_correction1);
+    const auto bias_correction2_sqrt = static_cast<float>(std::sqrt(bias_correction2));
+
+    float* p = params_[i].data().data();
+    const float* g = grad.data();
+    float* m = s.exp_avg.data();
+    float* v = s.exp_avg_sq.data();
+    for (int64_t k = 0; k < grad.numel(); ++k) {
+      float d = g[k];
+      if (weight_decay != 0.0f) d += weight_decay * p[k];
+      m[k] = m[k] * b1 + one_minus_b1 * d;
+      v[k] = v[k] * b2 + one_minus_b2 * d * d;
+      const float denom = std::sqrt(v[k]) / bias_correction2_sqrt + eps;
+      p[k] -= step_size * m[k] / denom;
+    }
+  }
+}
+
+}  // namespace byo::optim

@@ -1,0 +1,48 @@
+#include "byo/optim/sgd.h"
+
+#include "byo/check.h"
+
+namespace byo::optim {
+
+SGD::SGD(std::vector<Tensor> params, const SGDOptions& options)
+    : Optimizer(std::move(params), options.lr(), "SGD"),
+      options_(options),
+      momentum_buffers_(params_.size()) {
+  BYO_CHECK(options.momentum() >= 0.0) << "SGD: momentum " << options.momentum() << " is negative";
+  BYO_CHECK(options.weight_decay() >= 0.0)
+      << "SGD: weight_decay " << options.weight_decay() << " is negative";
+  BYO_CHECK(!options.nesterov() || (options.momentum() > 0.0 && options.dampening() == 0.0))
+      << "SGD: Nesterov momentum needs momentum > 0 and dampening = 0 (got momentum "
+      << options.momentum() << ", dampening " << options.dampening() << ")";
+}
+
+void SGD::step() {
+  // float, as PyTorch's float32 kernels compute; the scalars are rounded once, here.
+  const auto lr = static_cast<float>(lr_);
+  const auto momentum = static_cast<float>(options_.momentum());
+  const auto one_minus_dampening = static_cast<float>(1.0 - options_.dampening());
+  const auto weight_decay = static_cast<float>(options_.weight_decay());
+  const bool nesterov = options_.nesterov();
+
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const NDArray grad = grad_of(i);
+    if (!grad.defined()) continue;
+    float* p = params_[i].data().data();
+    const float* g = grad.data();
+    const int64_t n = grad.numel();
+    const bool first = !momentum_buffers_[i].defined();
+    if (momentum != 0.0f && first) momentum_buffers_[i] = NDArray::empty(grad.shape());
+    float* buf = momentum != 0.0f ? momentum_buffers_[i].data() : nullptr;
+    for (int64_t k = 0; k < n; ++k) {
+      float d = g[k];
+      if (weight_decay != 0.0f) d += weight_decay * p[k];
+      if (buf != nullptr) {
+        buf[k] = first ? d : momentum * buf[k] + one_minus_dampening * d;
+        d = nesterov ? d + momentum * buf[k] : buf[k];
+      }
+      p[k] -= lr * d;
+    }
+  }
+}
+
+}  // namespace byo::optim

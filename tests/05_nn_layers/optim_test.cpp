@@ -1,0 +1,196 @@
+// SGD and Adam: hand-computed steps, the refusals, and several steps on a fixed problem
+// compared with torch.optim (data/optim_reference.txt, made by
+// chapters/05_nn_layers/reference/make_optim_reference.py).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "byo/nn.h"
+#include "byo/ops.h"
+#include "byo/optim.h"
+#include "nn_test_util.h"
+
+namespace byo::optim {
+namespace {
+
+using test::expect_error;
+using test::values;
+
+// A parameter with a given value and gradient, for single-step checks.
+Tensor param_with_grad(const std::vector<float>& value, const std::vector<float>& grad) {
+  const Shape shape{static_cast<int64_t>(value.size())};
+  Tensor p = from_vector(value, shape, /*requires_grad=*/true);
+  p.set_grad(from_vector(grad, shape));
+  return p;
+}
+
+void expect_near(const std::vector<float>& actual, const std::vector<float>& expected, float tol) {
+  ASSERT_EQ(actual.size(), expected.size());
+  for (size_t i = 0; i < actual.size(); ++i) {
+    EXPECT_NEAR(actual[i], expected[i], tol * std::max(1.0f, std::abs(expected[i])))
+        << "element " << i;
+  }
+}
+
+TEST(SGD, PlainStepIsPMinusLrTimesGrad) {
+  Tensor p = param_with_grad({1.0f, 2.0f}, {0.5f, -1.0f});
+  SGD sgd({p}, SGDOptions(0.1));
+  sgd.step();
+  expect_near(values(p), {0.95f, 2.1f}, 1e-7f);
+}
+
+TEST(SGD, MomentumBufferStartsAtTheGradient) {
+  Tensor p = param_with_grad({0.0f}, {1.0f});
+  SGD sgd({p}, SGDOptions(0.1).momentum(0.9).dampening(0.5));
+  sgd.step();  // b = 1 (no dampening on the first step): p = -0.1
+  sgd.step();  // b = 0.9 + 0.5·1 = 1.4: p = -0.1 - 0.14
+  expect_near(values(p), {-0.24f}, 1e-6f);
+}
+
+TEST(SGD, SkipsParametersWithoutGradient) {
+  Tensor with = param_with_grad({1.0f}, {1.0f});
+  Tensor without = from_vector({5.0f}, {1}, /*requires_grad=*/true);
+  SGD sgd({with, without}, SGDOptions(0.5));
+  sgd.step();
+  EXPECT_EQ(values(with), std::vector<float>{0.5f});
+  EXPECT_EQ(values(without), std::vector<float>{5.0f});
+}
+
+TEST(SGD, ZeroGradClearsGradients) {
+  Tensor p = param_with_grad({1.0f}, {1.0f});
+  SGD sgd({p}, SGDOptions(0.5));
+  sgd.zero_grad();
+  EXPECT_FALSE(p.grad().defined());
+}
+
+TEST(SGD, RefusesBadSettings) {
+  Tensor p = param_with_grad({1.0f}, {1.0f});
+  expect_error([&] { SGD({p}, SGDOptions(-0.1)); }, "learning rate -0.1 is negative");
+  expect_error([&] { SGD({p}, SGDOptions(0.1).nesterov(true)); },
+               "Nesterov momentum needs momentum > 0 and dampening = 0");
+  expect_error([&] { SGD({from_vector({1.0f}, {1})}, SGDOptions(0.1)); }, "does not require grad");
+  nn::LazyLinear lazy(3);
+  expect_error([&] { SGD(lazy.parameters(), SGDOptions(0.1)); },
+               "Run one forward pass before building the optimiser");
+}
+
+TEST(Adam, FirstStepMovesByLrAgainstTheGradientsSign) {
+  // Step 1: m̂ = g and v̂ = g², so the update is lr·g/(|g| + eps).
+  Tensor p = param_with_grad({1.0f, 1.0f, 1.0f}, {0.001f, -20.0f, 3.0f});
+  Adam adam({p}, AdamOptions(0.1));
+  adam.step();
+  expect_near(values(p), {0.9f, 1.1f, 0.9f}, 1e-5f);
+}
+
+TEST(Adam, RefusesBadSettings) {
+  Tensor p = param_with_grad({1.0f}, {1.0f});
+  expect_error([&] { Adam({p}, AdamOptions(0.1).betas(0.9, 1.0)); }, "must lie in [0, 1)");
+  expect_error([&] { Adam({p}, AdamOptions(0.1).eps(-1.0)); }, "eps -1 is negative");
+}
+
+// ---- The reference: torch.optim on a fixed least-squares problem ------------------------
+
+struct Case {
+  std::string name;
+  std::map<std::string, std::string> settings;
+  std::vector<std::vector<float>> w_after, b_after;  // per step
+};
+
+struct Reference {
+  std::map<std::string, NDArray> tensors;
+  std::vector<Case> cases;
+};
+
+std::vector<float> read_floats(std::istringstream& in) {
+  std::vector<float> out;
+  float v = 0;
+  while (in >> v) out.push_back(v);
+  return out;
+}
+
+Reference read_reference() {
+  std::ifstream file("data/optim_reference.txt");
+  EXPECT_TRUE(file.is_open()) << "data/optim_reference.txt not found";
+  Reference ref;
+  std::string line;
+  while (std::getline(file, line)) {
+    std::istringstream in(line);
+    std::string kind;
+    in >> kind;
+    if (kind == "tensor") {
+      std::string name;
+      int64_t ndim = 0;
+      in >> name >> ndim;
+      Shape shape(static_cast<size_t>(ndim));
+      for (auto& d : shape) in >> d;
+      ref.tensors[name] = NDArray::from_vector(read_floats(in), shape);
+    } else if (kind == "case") {
+      Case c;
+      in >> c.name;
+      std::string kv;
+      while (in >> kv) c.settings[kv.substr(0, kv.find('='))] = kv.substr(kv.find('=') + 1);
+      ref.cases.push_back(c);
+    } else if (kind == "after") {
+      int step = 0;
+      std::string param;
+      in >> step >> param;
+      (param == "w" ? ref.cases.back().w_after : ref.cases.back().b_after)
+          .push_back(read_floats(in));
+    }
+  }
+  return ref;
+}
+
+std::unique_ptr<Optimizer> make_optimizer(const Case& c, std::vector<Tensor> params) {
+  const auto num = [&](const std::string& key) { return std::stod(c.settings.at(key)); };
+  if (c.settings.at("optimizer") == "sgd") {
+    return std::make_unique<SGD>(std::move(params), SGDOptions(num("lr"))
+                                                        .momentum(num("momentum"))
+                                                        .dampening(num("dampening"))
+                                                        .weight_decay(num("weight_decay"))
+                                                        .nesterov(num("nesterov") != 0));
+  }
+  return std::make_unique<Adam>(std::move(params), AdamOptions(num("lr"))
+                                                       .betas(num("beta1"), num("beta2"))
+                                                       .eps(num("eps"))
+                                                       .weight_decay(num("weight_decay")));
+}
+
+TEST(OptimReference, EveryStepMatchesPyTorch) {
+  const Reference ref = read_reference();
+  ASSERT_EQ(ref.cases.size(), 7u);
+  const Tensor x(ref.tensors.at("x"));
+  const Tensor target(ref.tensors.at("target"));
+  for (const Case& c : ref.cases) {
+    SCOPED_TRACE(c.name);
+    nn::Linear layer(3, 2);
+    layer.weight.data().copy_(ref.tensors.at("w"));
+    layer.bias.data().copy_(ref.tensors.at("b"));
+    auto optimizer = make_optimizer(c, layer.parameters());
+    std::unique_ptr<StepLR> scheduler;
+    if (std::stoi(c.settings.at("step_size")) > 0) {
+      scheduler = std::make_unique<StepLR>(*optimizer, std::stoi(c.settings.at("step_size")),
+                                           std::stod(c.settings.at("gamma")));
+    }
+    ASSERT_EQ(c.w_after.size(), 6u);
+    for (size_t step = 0; step < c.w_after.size(); ++step) {
+      SCOPED_TRACE("step " + std::to_string(step + 1));
+      optimizer->zero_grad();
+      nn::MSELoss()(layer.forward(x), target).backward();
+      optimizer->step();
+      if (scheduler) scheduler->step();
+      // float32 precision: the gradients themselves differ from PyTorch's in the last bits.
+      expect_near(values(layer.weight), c.w_after[step], 2e-6f);
+      expect_near(values(layer.bias), c.b_after[step], 2e-6f);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace byo::optim
