@@ -45,8 +45,11 @@ inline constexpr int64_t kTileVectors = 2;
 #else
 // Plain fallback for compilers without vector extensions: a "vector" of one float, so
 // the same micro-kernel source compiles to scalar code with a 6×4 tile.
+/// @brief Floats per "vector": 1, as this compiler has no vector extensions.
 inline constexpr int64_t kSimdWidth = 1;
+/// @brief The fallback "vector": one float.
 using Vec = float;
+/// @brief Vectors (here floats) per row of the register tile.
 inline constexpr int64_t kTileVectors = 4;
 #endif
 
