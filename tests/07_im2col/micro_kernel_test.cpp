@@ -53,7 +53,7 @@ TEST(MicroKernel, OneTileIsTheProductOfItsPanels) {
     for (int64_t i = 0; i < kTileRows; ++i) a[k * kTileRows + i] = static_cast<float>(i + k);
     for (int64_t j = 0; j < kTileCols; ++j) b[k * kTileCols + j] = static_cast<float>(j - k);
   }
-  micro_kernel(kc, a.data(), b.data(), tile.data());
+  micro_kernel(kc, a.data(), b.data(), kTileCols, tile.data());
   for (int64_t i = 0; i < kTileRows; ++i) {
     for (int64_t j = 0; j < kTileCols; ++j) {
       float want = 0;

@@ -68,6 +68,15 @@ inline Vec load_vec(const float* p) {
 /// @brief Stores `v` to kSimdWidth floats at `p` (any alignment).
 inline void store_vec(float* p, Vec v) { std::memcpy(p, &v, sizeof(v)); }
 
+/// @brief Hints the CPU to start loading the cache line at `p` (no effect on results).
+inline void prefetch(const float* p) {
+#if defined(__GNUC__)
+  __builtin_prefetch(p);
+#else
+  (void)p;
+#endif
+}
+
 /// @brief Cache blocking of gemm_packed: the sizes of the packed blocks.
 ///
 /// kc·NR floats of B (one micro-panel) stay in L1 while the micro-kernel sweeps the A
@@ -81,12 +90,14 @@ struct GemmBlocking {
 /// @brief The micro-kernel's contract: tile = A_panel · B_panel, a kTileRows×kTileCols
 ///        row-major tile, overwritten.
 ///
-/// `a` holds kc groups of kTileRows floats (column k of the A micro-panel), `b` holds kc
-/// groups of kTileCols floats (row k of the B micro-panel); both are 64-byte aligned.
-using MicroKernel = void (*)(int64_t kc, const float* a, const float* b, float* tile);
+/// `a` holds kc groups of kTileRows floats (column k of the A micro-panel, packed).
+/// Row k of the B micro-panel is the kTileCols floats at `b + k*b_row_stride`: packed
+/// (b_row_stride = kTileCols), or read in place from a row-major B (its row stride).
+using MicroKernel = void (*)(int64_t kc, const float* a, const float* b, int64_t b_row_stride,
+                             float* tile);
 
 /// @brief The SIMD micro-kernel: kTileRows×kTileVectors vector accumulators, FMA per k.
-void micro_kernel(int64_t kc, const float* a, const float* b, float* tile);
+void micro_kernel(int64_t kc, const float* a, const float* b, int64_t b_row_stride, float* tile);
 
 /// @brief Packs A (mc, kc) into micro-panels of kTileRows rows, zero-padding the last.
 ///

@@ -18,8 +18,8 @@ void col2im(std::span<const float> col, const ConvGeometry& g, std::span<float> 
 /// @brief Exercise 2: the micro-kernel's loop over k (see byo/micro_kernel.h).
 ///
 /// tile (kTileRows, kTileCols) = A panel · B panel, where the A panel holds kc steps of
-/// kTileRows floats and the B panel kc steps of kTileCols floats. Graded by running
-/// gemm_packed with this kernel against gemm_naive.
-void micro_kernel(int64_t kc, const float* a, const float* b, float* tile);
+/// kTileRows floats and step k of the B panel is the kTileCols floats at
+/// `b + k*b_row_stride`. Graded by running gemm_packed with this kernel against gemm_naive.
+void micro_kernel(int64_t kc, const float* a, const float* b, int64_t b_row_stride, float* tile);
 
 }  // namespace byo::exercises

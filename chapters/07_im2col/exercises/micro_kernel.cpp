@@ -3,9 +3,11 @@
 ///
 /// The packed panels (byo/micro_kernel.h) are laid out so that step k of the A panel is
 /// kTileRows consecutive floats a[k·MR + i], and step k of the B panel is kTileCols
-/// consecutive floats b[k·NR + j]. The tile is their product:
+/// consecutive floats b[k·b_row_stride + j] (b_row_stride is kTileCols when B is packed,
+/// B's own row stride when gemm_packed reads a thin product's B in place). The tile is
+/// their product:
 ///
-///     tile[i][j] = sum over k of a[k·MR + i] · b[k·NR + j]
+///     tile[i][j] = sum over k of a[k·MR + i] · b[k·b_row_stride + j]
 ///
 /// Keep the tile in registers: kTileRows × kTileVectors accumulators of type Vec. For each
 /// k, load the kTileVectors vectors of B with load_vec, then for each row i multiply the
@@ -22,7 +24,8 @@
 namespace byo::exercises {
 
 void micro_kernel([[maybe_unused]] int64_t kc, [[maybe_unused]] const float* a,
-                  [[maybe_unused]] const float* b, float* tile) {
+                  [[maybe_unused]] const float* b, [[maybe_unused]] int64_t b_row_stride,
+                  float* tile) {
   Vec acc[kTileRows][kTileVectors] = {};
 
   // Your code here: the loop over k that fills acc.

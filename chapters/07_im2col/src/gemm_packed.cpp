@@ -39,6 +39,11 @@ class Scratch {
   int64_t capacity_ = 0;
 };
 
+// Packed B block for a single A block: 256 KiB, half of a 512 KiB L2.
+constexpr int64_t kSmallMBlockFloats = 64 * 1024;
+// Up to this many rows of A, B is read in place (measured: the crossover is near 48 rows).
+constexpr int64_t kThinRows = 6 * kTileRows;
+
 thread_local Scratch t_packed_a;
 thread_local Scratch t_packed_b;
 
@@ -88,6 +93,21 @@ MatrixView block(MatrixView m, int64_t i, int64_t j, int64_t rows, int64_t cols)
   return {m.data + i * m.row_stride + j * m.col_stride, rows, cols, m.row_stride, m.col_stride};
 }
 
+// One B micro-panel against all MR-row micro-panels of a packed A block:
+// C(i0 .. i0+mc, j0 .. j0+cols) = or += A block · B micro-panel.
+void sweep_a_block(MicroKernel kernel, int64_t kc, const float* packed_a, int64_t mc,
+                   const float* b_panel, int64_t b_row_stride, MatrixView c, int64_t i0, int64_t j0,
+                   int64_t cols, bool add) {
+  alignas(64) float tile[kTileRows * kTileCols];
+  for (int64_t ir = 0; ir < mc; ir += kTileRows) {
+    const int64_t rows = std::min(kTileRows, mc - ir);
+    const MatrixView c_tile = block(c, i0 + ir, j0, rows, cols);
+    prefetch_tile(c_tile);
+    kernel(kc, packed_a + ir * kc, b_panel, b_row_stride, tile);
+    store_tile(tile, c_tile, rows, cols, add);
+  }
+}
+
 }  // namespace
 
 // a is (M,K), b is (K,N), c is (M,N).
@@ -98,6 +118,13 @@ MatrixView block(MatrixView m, int64_t i, int64_t j, int64_t rows, int64_t cols)
 //         for each NR-wide micro-panel of B          B micro-panel (kc, NR) → L1
 //           for each MR-tall micro-panel of A        A micro-panel streams from L2
 //             tile = micro_kernel(A panel, B panel); C(tile) = or += tile
+//
+// Two shortcuts for short, wide products such as LeNet's convolutions (M = 6 or 16 output
+// channels, N = 100 000 pixels), where each float of B meets only M floats of A:
+// - when M ≤ kThinRows and B is row-major, B is not packed at all: the micro-kernel reads
+//   its rows in place (packing would cost more memory traffic than it saves);
+// - when M ≤ mc (one A block), the packed B block is made small enough to stay in L2,
+//   since it is used by that one A block only.
 //
 // Each element of C is the sum over the kc slices in order, and within a slice over k in
 // order, whatever M, N or the blocking of M and N: so any split of C (rung 5) gives
@@ -118,30 +145,47 @@ void gemm_packed_with(MicroKernel kernel, const GemmBlocking& blocking, ConstMat
     return;
   }
   const int64_t mc_max = std::min(blocking.mc, round_up(m, kTileRows));
-  const int64_t nc_max = std::min(blocking.nc, round_up(n, kTileCols));
   const int64_t kc_max = std::min(blocking.kc, k_total);
   float* packed_a = t_packed_a.reserve(mc_max * kc_max);
-  float* packed_b = t_packed_b.reserve(kc_max * nc_max);
-  alignas(64) float tile[kTileRows * kTileCols];
 
-  for (int64_t jc = 0; jc < n; jc += blocking.nc) {
-    const int64_t nc = std::min(blocking.nc, n - jc);
+  if (m <= kThinRows && b.col_stride == 1) {
+    float* edge_panel = t_packed_b.reserve(kc_max * kTileCols);
     for (int64_t pc = 0; pc < k_total; pc += blocking.kc) {
       const int64_t kc = std::min(blocking.kc, k_total - pc);
-      pack_b(block(b, pc, jc, kc, nc), packed_b);
       const bool add = accumulate || pc > 0;
+      pack_a(block(a, 0, pc, m, kc), packed_a);
+      for (int64_t jr = 0; jr < n; jr += kTileCols) {
+        const int64_t cols = std::min(kTileCols, n - jr);
+        if (cols == kTileCols) {
+          sweep_a_block(kernel, kc, packed_a, m, b.data + pc * b.row_stride + jr, b.row_stride, c,
+                        0, jr, cols, add);
+        } else {  // the last, partial panel is packed: zero padding instead of a bounds check
+          pack_b(block(b, pc, jr, kc, cols), edge_panel);
+          sweep_a_block(kernel, kc, packed_a, m, edge_panel, kTileCols, c, 0, jr, cols, add);
+        }
+      }
+    }
+    return;
+  }
+
+  const int64_t nc_block =
+      m <= blocking.mc
+          ? std::clamp(kSmallMBlockFloats / kc_max / kTileCols * kTileCols, kTileCols, blocking.nc)
+          : blocking.nc;
+  const int64_t nc_max = std::min(nc_block, round_up(n, kTileCols));
+  float* packed_b = t_packed_b.reserve(kc_max * nc_max);
+  for (int64_t jc = 0; jc < n; jc += nc_block) {
+    const int64_t nc = std::min(nc_block, n - jc);
+    for (int64_t pc = 0; pc < k_total; pc += blocking.kc) {
+      const int64_t kc = std::min(blocking.kc, k_total - pc);
+      const bool add = accumulate || pc > 0;
+      pack_b(block(b, pc, jc, kc, nc), packed_b);
       for (int64_t ic = 0; ic < m; ic += blocking.mc) {
         const int64_t mc = std::min(blocking.mc, m - ic);
         pack_a(block(a, ic, pc, mc, kc), packed_a);
         for (int64_t jr = 0; jr < nc; jr += kTileCols) {
-          const float* b_panel = packed_b + jr * kc;
-          const int64_t cols = std::min(kTileCols, nc - jr);
-          for (int64_t ir = 0; ir < mc; ir += kTileRows) {
-            prefetch_tile(block(c, ic + ir, jc + jr, std::min(kTileRows, mc - ir), cols));
-            kernel(kc, packed_a + ir * kc, b_panel, tile);
-            store_tile(tile, block(c, ic + ir, jc + jr, std::min(kTileRows, mc - ir), cols),
-                       std::min(kTileRows, mc - ir), cols, add);
-          }
+          sweep_a_block(kernel, kc, packed_a, mc, packed_b + jr * kc, kTileCols, c, ic, jc + jr,
+                        std::min(kTileCols, nc - jr), add);
         }
       }
     }
