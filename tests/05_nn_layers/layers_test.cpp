@@ -174,15 +174,24 @@ TEST(Losses, CrossEntropyAndMse) {
 TEST(Gradcheck, SmallNetworkThroughTheLayers) {
   // Smooth activations only: gradcheck's central differences must not straddle a kink.
   Generator gen(11);
-  Sequential net(std::make_shared<Linear>(LinearOptions(4, 5), gen), std::make_shared<Tanh>(),
-                 std::make_shared<Linear>(LinearOptions(5, 5), gen), std::make_shared<Sigmoid>(),
-                 std::make_shared<Linear>(LinearOptions(5, 3), gen));
+  std::vector<std::shared_ptr<Linear>> fc{std::make_shared<Linear>(LinearOptions(4, 5), gen),
+                                          std::make_shared<Linear>(LinearOptions(5, 5), gen),
+                                          std::make_shared<Linear>(LinearOptions(5, 3), gen)};
+  Sequential net(fc[0], std::make_shared<Tanh>(), fc[1], std::make_shared<Sigmoid>(), fc[2]);
   const Tensor x = randn({6, 4}, gen, /*requires_grad=*/true);
   const Tensor labels = from_vector({0, 1, 2, 2, 1, 0}, {6});
   std::vector<Tensor> inputs{x};
   for (const Tensor& p : net.parameters()) inputs.push_back(p);
+  // gradcheck hands fn its own leaf tensors (sharing the inputs' storage) and reads their
+  // gradients, so the layers are pointed at those leaves before the forward pass.
   const GradcheckResult result = gradcheck(
-      [&](const std::vector<Tensor>& in) { return CrossEntropyLoss()(net.forward(in[0]), labels); },
+      [&](const std::vector<Tensor>& in) {
+        for (size_t layer = 0; layer < fc.size(); ++layer) {
+          fc[layer]->weight = in[1 + 2 * layer];
+          fc[layer]->bias = in[2 + 2 * layer];
+        }
+        return CrossEntropyLoss()(net.forward(in[0]), labels);
+      },
       inputs);
   ASSERT_EQ(result.inputs.size(), 7u);
   for (const auto& r : result.inputs) EXPECT_TRUE(r.checked);

@@ -186,9 +186,9 @@ TEST_F(Refusal, ShapeDiffers) {
 
 TEST_F(Refusal, HugeClaimsAreNotAllocated) {
   std::vector<uint8_t> bytes = good_;
-  bytes[15] = 0x10;  // count 2^60
+  bytes[15] = 0x10;  // count 2^60 + 4
   fix_checksum(bytes);
-  expect_refused(bytes, "claims 1152921504606846976 tensors");
+  expect_refused(bytes, "claims 1152921504606846980 tensors");
 
   bytes = good_;
   // The first dim of 0.weight (offset 32) becomes 2^60.

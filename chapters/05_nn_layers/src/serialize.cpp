@@ -144,21 +144,21 @@ nn::StateDict deserialize(std::span<const uint8_t> bytes, const std::string& sou
   std::unordered_set<std::string> names;
   for (uint64_t i = 0; i < count; ++i) {
     const std::string which = "tensor " + std::to_string(i);
-    const uint32_t name_length = in.u32(which + "'s name length");
+    const uint32_t name_length = in.u32("the name length of " + which);
     BYO_CHECK(name_length >= 1 && name_length <= kMaxNameLength)
         << "load: " << source << ": " << which << " has a name of " << name_length
         << " bytes (allowed: 1 to " << kMaxNameLength << ")";
-    auto name_bytes = in.take(name_length, which + "'s name");
+    auto name_bytes = in.take(name_length, "the name of " + which);
     std::string name(name_bytes.begin(), name_bytes.end());
     BYO_CHECK(names.insert(name).second)
         << "load: " << source << ": the name '" << name << "' appears twice";
-    const uint32_t ndim = in.u32("'" + name + "'s number of dims");
+    const uint32_t ndim = in.u32("the number of dims of '" + name + "'");
     BYO_CHECK(ndim <= kMaxDims) << "load: " << source << ": '" << name << "' claims " << ndim
                                 << " dims (allowed: up to " << kMaxDims << ")";
     Shape shape;
     uint64_t numel = 1;
     for (uint32_t d = 0; d < ndim; ++d) {
-      const auto dim = static_cast<int64_t>(in.u64("'" + name + "'s shape"));
+      const auto dim = static_cast<int64_t>(in.u64("the shape of '" + name + "'"));
       BYO_CHECK(dim >= 0) << "load: " << source << ": '" << name << "' has a negative size " << dim;
       // Cap the element count by what the file could hold, so numel cannot overflow.
       const auto size = static_cast<uint64_t>(dim);
@@ -168,7 +168,7 @@ nn::StateDict deserialize(std::span<const uint8_t> bytes, const std::string& sou
       numel *= size;
       shape.push_back(dim);
     }
-    in.need(numel * sizeof(float), "'" + name + "'s " + std::to_string(numel) + " values");
+    in.need(numel * sizeof(float), "the " + std::to_string(numel) + " values of '" + name + "'");
     layout.push_back({name, shape, in.position()});
     in.take(static_cast<size_t>(numel * sizeof(float)), name);
   }

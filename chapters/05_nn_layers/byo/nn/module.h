@@ -110,8 +110,9 @@ class Module {
 
   /// @name Checkpoints
   /// @{
-  /// @brief Every parameter and buffer by dotted name; the arrays share storage with the
-  ///        module (clone them for a snapshot). Throws if a parameter is not materialised.
+  /// @brief Every parameter, then every buffer, by dotted name; the arrays share storage
+  ///        with the module (clone them for a snapshot). Throws if a parameter is not
+  ///        materialised.
   StateDict state_dict() const;
   /// @brief Copies `state` into the parameters and buffers. Checks first that the names
   ///        are exactly this module's (none missing, none unexpected) and every shape

@@ -27,7 +27,7 @@ namespace byo::optim {
 class Optimizer {
  public:
   /// @brief Checks every parameter is defined (a lazy layer must have run once),
-  ///        requires grad, and is contiguous. `name` prefixes error messages.
+  ///        requires grad, is contiguous and is listed once. `name` prefixes errors.
   Optimizer(std::vector<Tensor> params, double lr, std::string name);
   /// @brief Virtual: optimisers are used through the base class by schedulers.
   virtual ~Optimizer() = default;

@@ -1,5 +1,6 @@
 #include "byo/optim/optimizer.h"
 
+#include <unordered_set>
 #include <utility>
 
 #include "byo/check.h"
@@ -9,6 +10,7 @@ namespace byo::optim {
 Optimizer::Optimizer(std::vector<Tensor> params, double lr, std::string name)
     : params_(std::move(params)), lr_(lr), name_(std::move(name)) {
   BYO_CHECK(lr >= 0.0) << name_ << ": learning rate " << lr << " is negative";
+  std::unordered_set<const TensorImpl*> seen;
   for (size_t i = 0; i < params_.size(); ++i) {
     const Tensor& p = params_[i];
     BYO_CHECK(p.defined()) << name_ << ": parameter " << i
@@ -19,6 +21,9 @@ Optimizer::Optimizer(std::vector<Tensor> params, double lr, std::string name)
     // The updates walk the raw floats; every parameter a layer creates is contiguous.
     BYO_CHECK(p.data().is_contiguous()) << name_ << ": parameter " << i << " of shape "
                                         << shape_str(p.shape()) << " is not contiguous";
+    // Listed twice, a parameter would be updated twice per step.
+    BYO_CHECK(seen.insert(p.impl().get()).second)
+        << name_ << ": parameter " << i << " appears twice in the list";
   }
 }
 
