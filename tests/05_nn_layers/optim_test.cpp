@@ -56,10 +56,12 @@ TEST(SGD, MomentumBufferStartsAtTheGradient) {
 TEST(SGD, SkipsParametersWithoutGradient) {
   Tensor with = param_with_grad({1.0f}, {1.0f});
   Tensor without = from_vector({5.0f}, {1}, /*requires_grad=*/true);
-  SGD sgd({with, without}, SGDOptions(0.5));
+  Tensor frozen = from_vector({3.0f}, {1});  // requires no grad, as a frozen layer's
+  SGD sgd({with, without, frozen}, SGDOptions(0.5));
   sgd.step();
   EXPECT_EQ(values(with), std::vector<float>{0.5f});
   EXPECT_EQ(values(without), std::vector<float>{5.0f});
+  EXPECT_EQ(values(frozen), std::vector<float>{3.0f});
 }
 
 TEST(SGD, ZeroGradClearsGradients) {
@@ -74,7 +76,7 @@ TEST(SGD, RefusesBadSettings) {
   expect_error([&] { SGD({p}, SGDOptions(-0.1)); }, "learning rate -0.1 is negative");
   expect_error([&] { SGD({p}, SGDOptions(0.1).nesterov(true)); },
                "Nesterov momentum needs momentum > 0 and dampening = 0");
-  expect_error([&] { SGD({from_vector({1.0f}, {1})}, SGDOptions(0.1)); }, "does not require grad");
+  expect_error([&] { SGD({p * 2.0f}, SGDOptions(0.1)); }, "is not a leaf");
   expect_error([&] { SGD({p, p}, SGDOptions(0.1)); }, "parameter 1 appears twice");
   nn::LazyLinear lazy(3);
   expect_error([&] { SGD(lazy.parameters(), SGDOptions(0.1)); },

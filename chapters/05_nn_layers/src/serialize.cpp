@@ -40,9 +40,9 @@ class Reader {
 
   // Throws "truncated" unless `n` more bytes exist, naming what was being read.
   void need(uint64_t n, const std::string& what) const {
-    BYO_CHECK(n <= remaining()) << "load: " << source_ << " is truncated: " << what << " needs "
-                                << n << " bytes at offset " << pos_ << ", but only " << remaining()
-                                << " remain";
+    BYO_CHECK(n <= remaining()) << "load: " << source_ << " is truncated at offset " << pos_
+                                << " (reading " << what << "): " << n << " bytes needed, "
+                                << remaining() << " left";
   }
   std::span<const uint8_t> take(size_t n, const std::string& what) {
     need(n, what);
@@ -173,8 +173,8 @@ nn::StateDict deserialize(std::span<const uint8_t> bytes, const std::string& sou
     in.take(static_cast<size_t>(numel * sizeof(float)), name);
   }
   BYO_CHECK(in.remaining() >= kChecksumBytes)
-      << "load: " << source << " is truncated: the checksum needs 8 bytes at offset "
-      << in.position() << ", but only " << in.remaining() << " remain";
+      << "load: " << source << " is truncated at offset " << in.position()
+      << " (reading the checksum): 8 bytes needed, " << in.remaining() << " left";
   BYO_CHECK(in.remaining() == kChecksumBytes)
       << "load: " << source << " has " << in.remaining() - kChecksumBytes
       << " unexpected bytes after the last tensor";

@@ -26,8 +26,9 @@ namespace byo::optim {
 /// @brief Holds the parameters to train and the learning rate; subclasses define step().
 class Optimizer {
  public:
-  /// @brief Checks every parameter is defined (a lazy layer must have run once),
-  ///        requires grad, is contiguous and is listed once. `name` prefixes errors.
+  /// @brief Checks every parameter is defined (a lazy layer must have run once), is a
+  ///        leaf, is contiguous and is listed once. `name` prefixes errors. A parameter
+  ///        that does not require grad is accepted and never updated (a frozen layer).
   Optimizer(std::vector<Tensor> params, double lr, std::string name);
   /// @brief Virtual: optimisers are used through the base class by schedulers.
   virtual ~Optimizer() = default;

@@ -16,8 +16,11 @@ Optimizer::Optimizer(std::vector<Tensor> params, double lr, std::string name)
     BYO_CHECK(p.defined()) << name_ << ": parameter " << i
                            << " is undefined — a lazy layer (LazyLinear) that has not seen its "
                               "first input. Run one forward pass before building the optimiser";
-    BYO_CHECK(p.requires_grad()) << name_ << ": parameter " << i << " of shape "
-                                 << shape_str(p.shape()) << " does not require grad";
+    // A tensor computed by an op is overwritten by the next forward pass; an update to
+    // it would be lost (PyTorch refuses the same: "can't optimize a non-leaf Tensor").
+    BYO_CHECK(p.is_leaf()) << name_ << ": parameter " << i << " of shape " << shape_str(p.shape())
+                           << " is not a leaf (an op computed it); pass the tensors it was "
+                              "computed from";
     // The updates walk the raw floats; every parameter a layer creates is contiguous.
     BYO_CHECK(p.data().is_contiguous()) << name_ << ": parameter " << i << " of shape "
                                         << shape_str(p.shape()) << " is not contiguous";
