@@ -135,8 +135,8 @@ std::vector<Node*> topological_sort(Node& root);
 /// the value it made; leaves come first, `root` last.
 std::string to_dot(const Scalar& root);
 
-/// @name Arithmetic (a plain number on either side becomes a leaf)
-/// @{
+// Arithmetic. A plain number on either side becomes a leaf.
+
 /// @brief a + b
 Scalar operator+(const Scalar& a, const Scalar& b);
 /// @brief a - b
@@ -147,10 +147,9 @@ Scalar operator*(const Scalar& a, const Scalar& b);
 Scalar operator/(const Scalar& a, const Scalar& b);
 /// @brief -a
 Scalar operator-(const Scalar& a);
-/// @}
 
-/// @name Functions
-/// @{
+// Functions.
+
 /// @brief base raised to a constant power: d/dx x^p = p x^(p-1).
 Scalar pow(const Scalar& base, double exponent);
 /// @brief e^x
@@ -163,6 +162,5 @@ Scalar tanh(const Scalar& x);
 Scalar sigmoid(const Scalar& x);
 /// @brief max(x, 0); its gradient at 0 is taken as 0, as in PyTorch.
 Scalar relu(const Scalar& x);
-/// @}
 
 }  // namespace byo
