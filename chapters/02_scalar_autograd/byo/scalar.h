@@ -18,7 +18,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -85,7 +87,14 @@ class Scalar {
   ///                             x.grad += 3 * x.data * x.data * out.grad;
   ///                           });
   ///     }
-  static Scalar make(double value, std::vector<Scalar> inputs, std::string op, BackwardFn backward);
+  static Scalar make(double value, std::span<const Scalar> inputs, std::string op,
+                     BackwardFn backward);
+  /// @brief make() with the inputs in braces, `{a, b}`: the usual way to call it.
+  static Scalar make(double value, std::initializer_list<Scalar> inputs, std::string op,
+                     BackwardFn backward) {
+    return make(value, std::span<const Scalar>(inputs.begin(), inputs.size()), std::move(op),
+                std::move(backward));
+  }
 
   /// @brief The value.
   double data() const { return node_->data; }
