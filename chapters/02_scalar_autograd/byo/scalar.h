@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <iosfwd>
 #include <memory>
 #include <span>
 #include <string>
@@ -143,6 +144,9 @@ std::vector<Node*> topological_sort(Node& root);
 /// Each value is a box "label | data | grad", and each operation an ellipse pointing to
 /// the value it made; leaves come first, `root` last.
 std::string to_dot(const Scalar& root);
+
+/// @brief Prints `Scalar(data=0.4621, grad=1, op=tanh)`, or without `op` for a leaf.
+std::ostream& operator<<(std::ostream& out, const Scalar& s);
 
 // Arithmetic. A plain number on either side becomes a leaf.
 
