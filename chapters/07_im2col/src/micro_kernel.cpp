@@ -1,6 +1,7 @@
 /// @file
 /// @brief The SIMD micro-kernel and the packing routines that feed it.
 #include <algorithm>
+#include <cstring>
 
 #include "byo/micro_kernel.h"
 
@@ -39,6 +40,47 @@ void micro_kernel(int64_t kc, const float* a, const float* b, int64_t b_row_stri
 
 namespace {
 
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_shufflevector)
+#define BYO_HAVE_SHUFFLEVECTOR 1
+#endif
+#endif
+
+#ifdef BYO_HAVE_SHUFFLEVECTOR
+typedef float Float8 __attribute__((vector_size(8 * sizeof(float))));
+
+Float8 load8(const float* p) {
+  Float8 v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+// out[k*out_stride + l] = in[l*in_stride + k] for k, l in 0..7: an 8×8 transpose in
+// registers, three rounds of shuffles (AVX2: unpack, shuffle, permute of 128-bit halves),
+// so both the eight loads and the eight stores are whole vectors.
+void transpose8x8(const float* in, int64_t in_stride, float* out, int64_t out_stride) {
+  Float8 r[8], t[8], u[8];
+  for (int i = 0; i < 8; ++i) r[i] = load8(in + i * in_stride);
+  for (int i = 0; i < 8; i += 2) {  // interleave pairs of rows
+    t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+    t[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+  }
+  for (int i = 0; i < 8; i += 4) {  // interleave pairs of pairs
+    for (int h = 0; h < 2; ++h) {
+      u[i + 2 * h] = __builtin_shufflevector(t[i + h], t[i + 2 + h], 0, 1, 8, 9, 4, 5, 12, 13);
+      u[i + 2 * h + 1] =
+          __builtin_shufflevector(t[i + h], t[i + 2 + h], 2, 3, 10, 11, 6, 7, 14, 15);
+    }
+  }
+  for (int i = 0; i < 4; ++i) {  // join 128-bit halves
+    const Float8 lo = __builtin_shufflevector(u[i], u[i + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+    const Float8 hi = __builtin_shufflevector(u[i], u[i + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+    std::memcpy(out + i * out_stride, &lo, sizeof(lo));
+    std::memcpy(out + (i + 4) * out_stride, &hi, sizeof(hi));
+  }
+}
+#endif
+
 // Packing A and B is one operation seen from two sides: cut a matrix into panels of
 // `width` lanes (rows of A, columns of B) and write each panel step by step (k), the
 // `width` lanes of one step side by side:
@@ -72,6 +114,18 @@ void pack_panels(const float* src, int64_t lane_stride, int64_t step_stride, int
       const int64_t valid = std::min(width, lanes - l0);
       float* panel = out + (l0 / width) * steps * width;
       int64_t k0 = 0;
+#ifdef BYO_HAVE_SHUFFLEVECTOR
+      if constexpr (width % 8 == 0) {
+        if (valid == width) {  // full panels of B: 8×8 blocks transposed in registers
+          for (; k0 + 8 <= steps; k0 += 8) {
+            for (int64_t l = 0; l < width; l += 8) {
+              transpose8x8(src + (l0 + l) * lane_stride + k0, lane_stride, panel + k0 * width + l,
+                           width);
+            }
+          }
+        }
+      }
+#endif
       for (; k0 + kSteps <= steps; k0 += kSteps) {
         float tile[width][kSteps];
         for (int64_t l = 0; l < width; ++l) {
