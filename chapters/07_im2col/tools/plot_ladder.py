@@ -39,6 +39,10 @@ PROBLEM_TITLES = {
     "lenet_conv1": "LeNet conv1: M=6, N=100352, K=25",
     "lenet_conv2": "LeNet conv2: M=16, N=12800, K=150",
     "lenet_fc1": "LeNet fc1: M=128, N=120, K=400 (Bᵀ)",
+    "lenet_conv1_dW": "conv1 grad weight: M=6, N=25, K=100352 (Bᵀ)",
+    "lenet_conv1_dcol": "conv1 grad col: M=25, N=100352, K=6 (Aᵀ)",
+    "lenet_conv2_dW": "conv2 grad weight: M=16, N=150, K=12800 (Bᵀ)",
+    "lenet_conv2_dcol": "conv2 grad col: M=150, N=12800, K=16 (Aᵀ)",
 }
 
 
@@ -60,7 +64,12 @@ def load(path):
     return results, data.get("context", {})
 
 
+# The chart shows the square sizes and LeNet's forward GEMMs; the table shows everything.
+CHART = ["256", "512", "1024", "lenet_conv1", "lenet_conv2", "lenet_fc1"]
+
+
 def svg(results, context):
+    results = OrderedDict((p, r) for p, r in results.items() if p in CHART)
     width, left, right = 820, 210, 70
     bar_h, gap, group_gap, title_h = 15, 3, 18, 18
     max_value = max(v for rungs in results.values() for v in rungs.values())
