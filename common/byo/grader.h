@@ -15,15 +15,15 @@ namespace byo {
 
 /// @brief What one exercise check found.
 struct GradeResult {
-  bool passed = false;        ///< Within tolerance.
-  double worst_error = 0.0;   ///< The largest error the check measured.
-  std::string detail;         ///< Optional: what was compared, or what went wrong.
+  bool passed = false;       ///< Within tolerance.
+  double worst_error = 0.0;  ///< The largest error the check measured.
+  std::string detail;        ///< Optional: what was compared, or what went wrong.
 };
 
 /// @brief One exercise: a name and the check that grades it.
 struct Exercise {
-  std::string name;                     ///< Shown in the table, e.g. "tanh backward".
-  std::function<GradeResult()> check;   ///< Runs the learner's code and grades it.
+  std::string name;                    ///< Shown in the table, e.g. "tanh backward".
+  std::function<GradeResult()> check;  ///< Runs the learner's code and grades it.
 };
 
 /// @brief Runs every exercise, prints a table, returns 0 if all passed (a `main`'s result).
