@@ -61,12 +61,13 @@ float accuracy(const Tensor& logits, const Tensor& labels) {
 }
 
 void small_expression(const char* dot_path) {
-  std::cout << "== One expression: loss = (sigmoid(x·w + b) - y)², averaged\n";
+  std::cout << "== One expression: loss = mse(sigmoid(x·w + b), y) + 0.01·sum(w·w)\n";
   Tensor x = byo::from_vector({1.0f, 2.0f}, {1, 2});
   Tensor w = byo::from_vector({0.5f, -0.25f}, {2, 1}, true);
   Tensor b = byo::from_vector({0.1f}, {1}, true);
   Tensor y = byo::from_vector({1.0f}, {1, 1});
-  Tensor loss = byo::mse_loss((x.matmul(w) + b).sigmoid(), y);
+  // w is used three times: the engine sums the three gradients before they reach w.grad.
+  Tensor loss = byo::mse_loss((x.matmul(w) + b).sigmoid(), y) + 0.01f * (w * w).sum();
   std::cout << "loss   = " << loss << "\n";
   if (dot_path != nullptr) {
     std::ofstream(dot_path) << byo::to_dot(loss);
