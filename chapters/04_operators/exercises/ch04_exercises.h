@@ -5,8 +5,7 @@
 /// of byo/autograd.h) and compares it to central differences. Edit the files in this
 /// folder (not solutions/), then run:
 ///
-///     cmake --build build --target ch04_exercises && ctest --test-dir build -L ch04_exercises
-///     --output-on-failure
+///     cmake --build build --target ch04_grade
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,6 @@
 // Grades the chapter 4 exercises: each backward is wrapped in a Node and gradchecked.
 //
-//     cmake --build build --target ch04_exercises && ctest --test-dir build -L ch04_exercises
-//     --output-on-failure
+//     cmake --build build --target ch04_grade
 #include <cmath>
 #include <memory>
 #include <sstream>
