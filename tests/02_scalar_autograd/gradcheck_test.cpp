@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "byo/check.h"
-#include "byo/gradcheck.h"
+#include "byo/scalar_gradcheck.h"
 
 namespace byo {
 namespace {

@@ -8,9 +8,9 @@
 #include <gtest/gtest.h>
 
 #include "byo/check.h"
-#include "byo/gradcheck.h"
 #include "byo/micro_nn.h"
 #include "byo/moons.h"
+#include "byo/scalar_gradcheck.h"
 
 namespace byo {
 namespace {

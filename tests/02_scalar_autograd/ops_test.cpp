@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include "byo/gradcheck.h"
 #include "byo/scalar.h"
+#include "byo/scalar_gradcheck.h"
 
 namespace byo {
 namespace {

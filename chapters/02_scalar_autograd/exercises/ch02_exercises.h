@@ -5,8 +5,7 @@
 /// edit (it starts as a stub that throws byo::NotImplemented), and in
 /// exercises/solutions/NAME.cpp, the reference. Grade your files with
 ///
-///     cmake --build build --target ch02_exercises && ctest --test-dir build -L ch02_exercises
-///     --output-on-failure
+///     cmake --build build --target ch02_grade
 #pragma once
 
 #include <cmath>

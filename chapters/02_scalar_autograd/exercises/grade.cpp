@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "byo/gradcheck.h"
 #include "byo/grader.h"
 #include "byo/random.h"
+#include "byo/scalar_gradcheck.h"
 #include "ch02_exercises.h"
 
 namespace {

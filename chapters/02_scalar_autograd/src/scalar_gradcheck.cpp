@@ -1,6 +1,6 @@
 /// @file
 /// @brief gradcheck: backward() against central differences.
-#include "byo/gradcheck.h"
+#include "byo/scalar_gradcheck.h"
 
 #include <algorithm>
 #include <cmath>
