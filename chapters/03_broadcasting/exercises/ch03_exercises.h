@@ -3,8 +3,7 @@
 ///
 /// Edit exercises/broadcast.cpp, then grade it:
 ///
-///     cmake --build build --target ch03_exercises && ctest --test-dir build -L ch03_exercises
-///     --output-on-failure
+///     cmake --build build --target ch03_grade
 ///
 /// The grader compares your functions with the library's `byo::broadcast_shapes`,
 /// `byo::broadcast_to` and `byo::sum_to` on a table of shapes (don't call those; that would

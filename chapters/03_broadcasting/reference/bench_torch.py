@@ -39,6 +39,7 @@ def main():
             ("AddBroadcastRow", lambda: a + row, 2 * floats + w),
             ("AddScalar", lambda: a + 1.0, 2 * floats),
             ("AddTransposed", lambda: a_t + b, 3 * floats),
+            ("SumToBias", lambda: b.sum((0, 2, 3), keepdim=True), floats + c),
         ]
         reps = 40 if floats < 2_000_000 else 8
         for name, f, moved in cases:
