@@ -219,7 +219,13 @@ NDArray NDArray::zip(const NDArray& other, F f) const {
 
 template <typename F>
 NDArray NDArray::reduce(const std::vector<int64_t>& dims, bool keepdim, float init, F f) const {
-  const detail::ReducePlan plan = detail::plan_reduce(shape_, dims, keepdim, "reduce");
+  return reduce_as("reduce", dims, keepdim, init, f);
+}
+
+template <typename F>
+NDArray NDArray::reduce_as(const char* op, const std::vector<int64_t>& dims, bool keepdim,
+                           float init, F f) const {
+  const detail::ReducePlan plan = detail::plan_reduce(shape_, dims, keepdim, op);
   NDArray out = NDArray::full(plan.out_shape, init);
   float* acc = out.data();
   const float* base = storage_->data();

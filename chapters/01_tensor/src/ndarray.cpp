@@ -126,7 +126,7 @@ NDArray NDArray::randn(const Shape& shape, Generator& gen) {
 // ---------------------------------------------------------------------------------------
 // Layout and elements
 
-int64_t NDArray::size(int64_t d) const { return shape_[normalize_dim(d, dim())]; }
+int64_t NDArray::size(int64_t d) const { return shape_[normalize_dim(d, shape_, "size")]; }
 
 float& NDArray::at(std::span<const int64_t> index) const {
   BYO_CHECK(defined()) << "at: undefined array";
@@ -257,13 +257,13 @@ constexpr auto max_nan = [](float a, float b) { return (b > a || b != b) ? b : a
 NDArray NDArray::sum() const { return sum({}, false); }
 
 NDArray NDArray::sum(const std::vector<int64_t>& dims, bool keepdim) const {
-  return reduce(dims, keepdim, 0.0f, add);
+  return reduce_as("sum", dims, keepdim, 0.0f, add);
 }
 
 NDArray NDArray::mean() const { return mean({}, false); }
 
 NDArray NDArray::mean(const std::vector<int64_t>& dims, bool keepdim) const {
-  const NDArray total = sum(dims, keepdim);
+  const NDArray total = reduce_as("mean", dims, keepdim, 0.0f, add);
   const int64_t count = total.numel() == 0 ? 0 : numel() / total.numel();
   // Mean over nothing is 0/0 = NaN, as in PyTorch.
   const float divisor = static_cast<float>(count);
@@ -273,18 +273,18 @@ NDArray NDArray::mean(const std::vector<int64_t>& dims, bool keepdim) const {
 NDArray NDArray::max() const {
   BYO_CHECK(numel() > 0) << "max: the array of shape " << shape_str(shape_)
                          << " is empty, and the maximum of no elements is undefined";
-  return reduce({}, false, -std::numeric_limits<float>::infinity(), max_nan);
+  return reduce_as("max", {}, false, -std::numeric_limits<float>::infinity(), max_nan);
 }
 
 NDArray NDArray::max(int64_t dim, bool keepdim) const {
-  const int64_t d = normalize_dim(dim, this->dim());
+  const int64_t d = normalize_dim(dim, shape_, "max");
   BYO_CHECK(shape_[d] > 0) << "max: dimension " << dim << " of shape " << shape_str(shape_)
                            << " has size 0";
-  return reduce({d}, keepdim, -std::numeric_limits<float>::infinity(), max_nan);
+  return reduce_as("max", {d}, keepdim, -std::numeric_limits<float>::infinity(), max_nan);
 }
 
 NDArray NDArray::argmax(int64_t dim, bool keepdim) const {
-  const int64_t d = normalize_dim(dim, this->dim());
+  const int64_t d = normalize_dim(dim, shape_, "argmax");
   BYO_CHECK(shape_[d] > 0) << "argmax: dimension " << dim << " of shape " << shape_str(shape_)
                            << " has size 0";
   // Move `dim` to the end; the rows of that view are then exactly the lines to search, and
