@@ -1,7 +1,7 @@
 /// @file
 /// @brief ch03_bench: a broadcast add against the contiguous add of the same size.
 ///
-/// Every case adds into a new [N,C,H,W] array; bytes/s counts the bytes the loop must
+/// Every add case writes a new [N,C,H,W] array; bytes/s counts the bytes the loop must
 /// move (each input element read once, each output element written once), so a
 /// broadcast add that keeps up with the contiguous one shows the same or higher GB/s.
 #include <benchmark/benchmark.h>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "byo/broadcast.h"
+#include "byo/elementwise_loop.h"
 #include "byo/operators.h"
 
 namespace {
@@ -45,6 +46,34 @@ void BM_AddBroadcastBias(benchmark::State& state) {
   for (auto _ : state) {
     NDArray c = a + b;
     benchmark::DoNotOptimize(c.data());
+  }
+  report(state, a.numel() + b.numel(), a.numel());
+}
+
+// The same two adds into an existing output: the loop alone, without allocating (and
+// first touching) the output's memory.
+void BM_AddContiguousInto(benchmark::State& state) {
+  byo::Generator gen(0);
+  const NDArray a = NDArray::randn(nchw(state), gen);
+  const NDArray b = NDArray::randn(nchw(state), gen);
+  const NDArray c = NDArray::empty(a.shape());
+  for (auto _ : state) {
+    byo::elementwise_into(
+        "add", c, [](float x, float y) { return x + y; }, a, b);
+    benchmark::ClobberMemory();
+  }
+  report(state, 2 * a.numel(), a.numel());
+}
+
+void BM_AddBroadcastBiasInto(benchmark::State& state) {
+  byo::Generator gen(0);
+  const NDArray a = NDArray::randn(nchw(state), gen);
+  const NDArray b = NDArray::randn({1, state.range(1), 1, 1}, gen);
+  const NDArray c = NDArray::empty(a.shape());
+  for (auto _ : state) {
+    byo::elementwise_into(
+        "add", c, [](float x, float y) { return x + y; }, a, b);
+    benchmark::ClobberMemory();
   }
   report(state, a.numel() + b.numel(), a.numel());
 }
@@ -108,6 +137,18 @@ void BM_AddBroadcastBiasNaive(benchmark::State& state) {
   report(state, a.numel() + b.numel(), a.numel());
 }
 
+// The adjoint of the bias broadcast: sum_to [N,C,H,W] -> [1,C,1,1], a bias gradient.
+void BM_SumToBias(benchmark::State& state) {
+  byo::Generator gen(0);
+  const NDArray g = NDArray::randn(nchw(state), gen);
+  const Shape bias = {1, state.range(1), 1, 1};
+  for (auto _ : state) {
+    NDArray gb = byo::sum_to(g, bias);
+    benchmark::DoNotOptimize(gb.data());
+  }
+  report(state, g.numel(), state.range(1));
+}
+
 void sizes(benchmark::internal::Benchmark* b) {
   b->Args({64, 16, 28, 28})->Args({64, 64, 32, 32})->Unit(benchmark::kMicrosecond);
 }
@@ -116,9 +157,12 @@ void sizes(benchmark::internal::Benchmark* b) {
 
 BENCHMARK(BM_AddContiguous)->Apply(sizes);
 BENCHMARK(BM_AddBroadcastBias)->Apply(sizes);
+BENCHMARK(BM_AddContiguousInto)->Apply(sizes);
+BENCHMARK(BM_AddBroadcastBiasInto)->Apply(sizes);
 BENCHMARK(BM_AddBroadcastRow)->Apply(sizes);
 BENCHMARK(BM_AddScalar)->Apply(sizes);
 BENCHMARK(BM_AddTransposed)->Apply(sizes);
 BENCHMARK(BM_AddBroadcastBiasNaive)->Apply(sizes);
+BENCHMARK(BM_SumToBias)->Apply(sizes);
 
 BENCHMARK_MAIN();

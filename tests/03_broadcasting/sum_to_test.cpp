@@ -60,6 +60,31 @@ TEST(SumTo, NonContiguousInput) {
   test::expect_array(sum_to(t, {2}), {2}, {66, 210});  // sum over j, k of 12i + 4j + k
 }
 
+TEST(SumTo, MatchesChapterOneSumOnLongRowsAndViews) {
+  // Rows longer than the 32 partial sums (with a remainder), kept inner dimensions, a
+  // transposed input and a broadcast (stride-0) input, against NDArray::sum.
+  Generator gen(5);
+  const NDArray big = NDArray::randn({3, 70, 5, 37}, gen);
+  struct Case {
+    NDArray a;
+    Shape target;
+    std::vector<int64_t> dims;
+  };
+  const std::vector<Case> cases = {
+      {big, {1, 70, 1, 1}, {0, 2, 3}},
+      {big, {70, 5, 37}, {0}},
+      {big, {1, 1, 5, 1}, {0, 1, 3}},
+      {big, {3, 1, 1, 37}, {1, 2}},
+      {big.transpose(1, 3), {1, 37, 1, 70}, {0, 2}},
+      {broadcast_to(NDArray::randn({70, 1, 37}, gen), {3, 70, 5, 37}), {70, 1, 1}, {0, 2, 3}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(shape_str(c.a.shape()) + " -> " + shape_str(c.target));
+    const NDArray want = c.a.sum(c.dims, /*keepdim=*/true).reshape(c.target);
+    EXPECT_TRUE(allclose(sum_to(c.a, c.target), want, 1e-5f, 1e-4f));
+  }
+}
+
 TEST(SumTo, SizeZeroSumsToZeros) {
   test::expect_array(sum_to(NDArray::zeros({0, 3}), {1, 3}), {1, 3}, {0, 0, 0});
   test::expect_array(sum_to(NDArray::zeros({0, 3}), {3}), {3}, {0, 0, 0});

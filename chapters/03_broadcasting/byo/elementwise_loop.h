@@ -85,41 +85,51 @@ struct Kinds {};
 /// @brief The loop over N inputs after broadcasting and coalescing.
 template <size_t N>
 struct LoopPlan {
-  Shape sizes;                       ///< Loop dimensions, outermost first; never empty.
-  std::array<Strides, N> strides;    ///< Each input's strides over `sizes` (0 = broadcast).
-  std::array<const float*, N> data;  ///< Each input's first element.
+  Shape sizes;                         ///< Loop dimensions, outermost first; never empty.
+  std::array<Strides, N> strides;      ///< Each input's strides over `sizes` (0 = broadcast).
+  std::array<const float*, N> data{};  ///< Each input's first element.
 };
 
-/// @brief Broadcasts each input's strides to `shape`, drops size-1 dimensions and merges
-///        the adjacent dimensions that every input (and the contiguous output) walks in step.
+/// @brief Drops the size-1 dimensions of a loop over `shape` and merges the adjacent
+///        dimensions that every operand walks in step. `strides[k]` are operand k's strides
+///        over `shape` (0 where it is broadcast). The plan's `data` is left for the caller.
 template <size_t N>
-LoopPlan<N> make_plan(const Shape& shape, const std::array<const NDArray*, N>& inputs) {
-  std::array<Strides, N> full;
+LoopPlan<N> coalesce(const Shape& shape, const std::array<Strides, N>& strides) {
   LoopPlan<N> plan;
-  for (size_t k = 0; k < N; ++k) {
-    full[k] = broadcast_strides(inputs[k]->shape(), inputs[k]->strides(), shape);
-    plan.data[k] = inputs[k]->data();
-  }
   for (size_t d = 0; d < shape.size(); ++d) {
     if (shape[d] == 1) continue;  // a size-1 dimension never moves any pointer
-    // Dimension d merges into the last kept one if, for every input, one step along the
-    // kept dimension equals a full sweep of d. The output is contiguous, so it always can.
+    // Dimension d merges into the last kept one if, for every operand, one step along the
+    // kept dimension equals a full sweep of d.
     bool merge = !plan.sizes.empty();
     for (size_t k = 0; k < N && merge; ++k) {
-      merge = plan.strides[k].back() == full[k][d] * shape[d];
+      merge = plan.strides[k].back() == strides[k][d] * shape[d];
     }
     if (merge) {
       plan.sizes.back() *= shape[d];
-      for (size_t k = 0; k < N; ++k) plan.strides[k].back() = full[k][d];
+      for (size_t k = 0; k < N; ++k) plan.strides[k].back() = strides[k][d];
     } else {
       plan.sizes.push_back(shape[d]);
-      for (size_t k = 0; k < N; ++k) plan.strides[k].push_back(full[k][d]);
+      for (size_t k = 0; k < N; ++k) plan.strides[k].push_back(strides[k][d]);
     }
   }
   if (plan.sizes.empty()) {  // every dimension had size 1: a single element
     plan.sizes.push_back(1);
     for (size_t k = 0; k < N; ++k) plan.strides[k].push_back(0);
   }
+  return plan;
+}
+
+/// @brief The plan for writing a contiguous output of `shape` from `inputs`: each input's
+///        strides broadcast to `shape`, then coalesced. The output needs no strides of its
+///        own: being contiguous, it merges wherever the inputs do.
+template <size_t N>
+LoopPlan<N> make_plan(const Shape& shape, const std::array<const NDArray*, N>& inputs) {
+  std::array<Strides, N> full;
+  for (size_t k = 0; k < N; ++k) {
+    full[k] = broadcast_strides(inputs[k]->shape(), inputs[k]->strides(), shape);
+  }
+  LoopPlan<N> plan = coalesce<N>(shape, full);
+  for (size_t k = 0; k < N; ++k) plan.data[k] = inputs[k]->data();
   return plan;
 }
 

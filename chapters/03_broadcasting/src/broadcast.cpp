@@ -2,6 +2,8 @@
 /// @brief Broadcasting rules, stride-0 views and `sum_to`.
 #include "byo/broadcast.h"
 
+#include "byo/elementwise_loop.h"
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -18,6 +20,24 @@ void check_sizes(const Shape& shape, std::string_view op) {
   for (int64_t s : shape) {
     BYO_CHECK(s >= 0) << op << ": negative size in shape " << shape_str(shape);
   }
+}
+
+// Sum of n floats at stride `step`. A unit-stride row is summed into kLanes independent
+// partial sums, which the compiler keeps in vector registers: a single running sum would
+// wait on the latency of each addition, and could not be vectorised without reordering.
+float row_sum(const float* x, int64_t step, int64_t n) {
+  constexpr int64_t kLanes = 32;
+  float total = 0.0f;
+  int64_t j = 0;
+  if (step == 1 && n >= kLanes) {
+    float lane[kLanes] = {};
+    for (; j + kLanes <= n; j += kLanes) {
+      for (int64_t l = 0; l < kLanes; ++l) lane[l] += x[j + l];
+    }
+    for (float v : lane) total += v;
+  }
+  for (; j < n; ++j) total += x[j * step];
+  return total;
 }
 
 // The view of `a` as `shape`, which `a.shape()` must broadcast to. `op` names the caller.
@@ -123,7 +143,41 @@ NDArray sum_to(const NDArray& a, const Shape& shape) {
     }
   }
   if (dims.empty()) return a;  // nothing was broadcast: already the right shape
-  return a.sum(dims, /*keepdim=*/true).reshape(shape);
+  NDArray out = NDArray::zeros(shape);
+  if (a.numel() == 0) return out;
+  // The broadcast loop with the roles swapped. broadcast_to(x) reads x at the address
+  // p(i) that stride-0 strides give position i; sum_to adds a[i] into out at that same
+  // p(i). So: view `out` with its broadcast strides (0 on every summed dimension), walk
+  // both over a's shape, and accumulate.
+  const Strides out_strides = broadcast_strides(shape, contiguous_strides(shape), a.shape());
+  const detail::LoopPlan<2> plan = detail::coalesce<2>(a.shape(), {a.strides(), out_strides});
+  const size_t outer_dims = plan.sizes.size() - 1;
+  const int64_t inner = plan.sizes.back();
+  const int64_t a_step = plan.strides[0].back();
+  const int64_t out_step = plan.strides[1].back();
+  const float* pa = a.data();
+  float* po = out.data();
+  Shape index(outer_dims, 0);
+  int64_t rows = 1;
+  for (size_t d = 0; d < outer_dims; ++d) rows *= plan.sizes[d];
+  for (int64_t row = 0; row < rows; ++row) {
+    if (out_step == 0) {
+      *po += row_sum(pa, a_step, inner);  // a summed dimension: the row folds into one
+    } else {
+      for (int64_t j = 0; j < inner; ++j) po[j * out_step] += pa[j * a_step];
+    }
+    for (size_t d = outer_dims; d-- > 0;) {  // odometer over the outer dimensions
+      if (++index[d] < plan.sizes[d]) {
+        pa += plan.strides[0][d];
+        po += plan.strides[1][d];
+        break;
+      }
+      index[d] = 0;
+      pa -= (plan.sizes[d] - 1) * plan.strides[0][d];
+      po -= (plan.sizes[d] - 1) * plan.strides[1][d];
+    }
+  }
+  return out;
 }
 
 }  // namespace byo
