@@ -196,9 +196,10 @@ void expect_standardised(const MNIST& train) {
 }
 
 TEST(RealData, MnistWhenDownloaded) {
-  const char* env = std::getenv(std::string(byo::kMnistDirEnvVar).c_str());
   // The tests run in tests/05_nn_layers, two levels below the repository's data/.
-  const fs::path dir = env != nullptr ? fs::path(env) : fs::path("../..") / byo::kMnistDefaultDir;
+  const char* env = std::getenv(std::string(byo::kMnistDirEnvVar).c_str());
+  const fs::path dir = env != nullptr ? fs::path(byo::default_mnist_dir())
+                                      : fs::path("../..") / byo::kMnistDefaultDir;
   if (!fs::exists(dir / "train-images-idx3-ubyte")) {
     GTEST_SKIP() << "MNIST is not in " << dir << " (" << byo::kMnistFetchCommand << ")";
   }
