@@ -31,11 +31,11 @@ struct ConstMatrixView {
 
 /// @brief A writable strided matrix, as ConstMatrixView.
 struct MatrixView {
-  float* data = nullptr;  ///< Element (0, 0).
-  int64_t rows = 0;       ///< Number of rows.
-  int64_t cols = 0;       ///< Number of columns.
-  int64_t row_stride = 0; ///< Floats between (i, j) and (i+1, j).
-  int64_t col_stride = 1; ///< Floats between (i, j) and (i, j+1).
+  float* data = nullptr;   ///< Element (0, 0).
+  int64_t rows = 0;        ///< Number of rows.
+  int64_t cols = 0;        ///< Number of columns.
+  int64_t row_stride = 0;  ///< Floats between (i, j) and (i+1, j).
+  int64_t col_stride = 1;  ///< Floats between (i, j) and (i, j+1).
 
   /// @brief Element (i, j).
   float& operator()(int64_t i, int64_t j) const { return data[i * row_stride + j * col_stride]; }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -43,6 +44,15 @@ bool next_index(std::span<int64_t> index, const Shape& shape);
 
 /// @brief Resolves one -1 in `requested` from the element count of `from`; checks sizes.
 Shape infer_reshape(const Shape& from, const Shape& requested);
+
+/// @brief Strides that let an array of `shape`/`strides` be viewed as `new_shape` without a
+///        copy, or nothing if no such strides exist (PyTorch's rule for `view`).
+///
+/// A view is possible when every group of old dimensions that merges or splits into new
+/// ones is itself contiguous "within the group": a transposed matrix can be split along a
+/// dimension, but cannot be flattened.
+std::optional<Strides> view_strides(const Shape& shape, const Strides& strides,
+                                    const Shape& new_shape);
 
 /// @brief "[2, 3, 4]": how every error message prints a shape.
 std::string shape_str(const Shape& shape);

@@ -1,0 +1,86 @@
+/// @file
+/// @brief Bad input ends in a byo::Error whose message names the shapes, never in UB.
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "byo/ndarray.h"
+
+namespace byo {
+namespace {
+
+// Runs `f`, expects a byo::Error, and that its message contains every piece of `needles`.
+void expect_error_mentions(const std::function<void()>& f, std::vector<std::string> needles) {
+  try {
+    f();
+    ADD_FAILURE() << "no error thrown";
+  } catch (const Error& e) {
+    for (const std::string& needle : needles) {
+      EXPECT_NE(e.message().find(needle), std::string::npos)
+          << "'" << needle << "' not in: " << e.message();
+    }
+  }
+}
+
+TEST(Errors, ReshapeWithDifferentSize) {
+  const NDArray a = NDArray::zeros({2, 3});
+  expect_error_mentions([&] { (void)a.reshape({4, 2}); }, {"reshape", "[2, 3]", "[4, 2]"});
+  expect_error_mentions([&] { (void)a.view({7}); }, {"[2, 3]", "[7]"});
+}
+
+TEST(Errors, ViewOfANonViewableLayout) {
+  const NDArray t = NDArray::zeros({2, 3}).transpose(0, 1);
+  expect_error_mentions([&] { (void)t.view({6}); }, {"view", "[3, 2]", "[6]"});
+}
+
+TEST(Errors, IndexOutOfRange) {
+  const NDArray a = NDArray::zeros({2, 3});
+  expect_error_mentions([&] { (void)a.at({2, 0}); }, {"index 2", "[2, 3]"});
+  expect_error_mentions([&] { (void)a.at({0, -4}); }, {"index -4", "[2, 3]"});
+  expect_error_mentions([&] { (void)a.at({0}); }, {"1 indices", "[2, 3]"});
+  expect_error_mentions([&] { (void)a.select(0, 5); }, {"index 5", "[2, 3]"});
+}
+
+TEST(Errors, ZipOfTwoShapes) {
+  const NDArray a = NDArray::zeros({2, 3});
+  const NDArray b = NDArray::zeros({2, 1});
+  expect_error_mentions([&] { (void)a.zip(b, [](float x, float y) { return x + y; }); },
+                        {"zip", "[2, 3]", "[2, 1]"});
+  expect_error_mentions([&] { a.copy_(b); }, {"copy_", "[2, 3]", "[2, 1]"});
+}
+
+TEST(Errors, DimensionOutOfRange) {
+  const NDArray a = NDArray::zeros({2, 3});
+  expect_error_mentions([&] { (void)a.transpose(0, 2); }, {"dimension 2"});
+  expect_error_mentions([&] { (void)a.sum({-3}); }, {"dimension -3", "[2, 3]"});
+  expect_error_mentions([&] { (void)a.size(2); }, {"dimension 2"});
+  expect_error_mentions([&] { (void)a.permute({0, 0}); }, {"permute", "[2, 3]"});
+  expect_error_mentions([&] { (void)a.permute({0}); }, {"permute", "[2, 3]"});
+  expect_error_mentions([&] { (void)a.max(5); }, {"dimension 5"});
+  expect_error_mentions([&] { (void)a.argmax(-3); }, {"dimension -3"});
+  expect_error_mentions([&] { (void)a.slice(3, 0, 1); }, {"dimension 3"});
+  expect_error_mentions([&] { (void)NDArray::scalar(1).squeeze(0); }, {"dimension 0"});
+}
+
+TEST(Errors, EmptyReductions) {
+  expect_error_mentions([] { (void)NDArray::zeros({0, 4}).max(); }, {"max", "[0, 4]"});
+  expect_error_mentions([] { (void)NDArray::zeros({3, 0}).argmax(1); }, {"argmax", "[3, 0]"});
+}
+
+TEST(Errors, Factories) {
+  expect_error_mentions([] { (void)NDArray::zeros({2, -1}); }, {"[2, -1]"});
+  expect_error_mentions([] { (void)NDArray::from_vector({1, 2}, {3}); }, {"2 values", "[3]"});
+}
+
+TEST(Errors, MessageCarriesFileAndLine) {
+  try {
+    (void)NDArray::zeros({2}).at({3});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_GT(e.line(), 0);
+    EXPECT_NE(std::string(e.what()).find(e.message()), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace byo
