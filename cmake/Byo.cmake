@@ -8,6 +8,7 @@
 #   byo_add_tests(ch04 SOURCES a_test.cpp ...)        ch04_tests, every test labelled ch04
 #   byo_add_benchmark(ch04 SOURCES bench.cpp)        ch04_bench (Google Benchmark)
 #   byo_add_exercises(ch04 GRADER grade.cpp EXERCISES a.cpp b.cpp)
+#       the graders ch04_exercises / ch04_exercises_solution and the target ch04_grade;
 #       see "Exercises" below.
 
 function(byo_add_chapter chapter name)
@@ -75,10 +76,12 @@ endfunction()
 # usually with gradcheck, and prints a table: pass, FAIL with the worst error, or not
 # implemented. Two graders are built from the same GRADER source:
 #
-#   chNN_exercises           the learner's files.  `ctest -L chNN_exercises` grades them.
-#                            Labelled "exercises", so the main suite leaves them out.
+#   chNN_exercises           the learner's files. `cmake --build build --target chNN_grade`
+#                            builds it and prints the table (the one grading command).
+#                            Its test is labelled "exercises" only, so neither the main
+#                            suite nor `ctest -L chNN` runs the learner's unfinished work.
 #   chNN_exercises_solution  the reference solutions; part of the main suite (label chNN),
-#                            so the grader is itself tested.
+#                            so the grader itself is tested.
 #
 # CI proves the other direction: on a clean clone, `ctest -L exercises` must fail.
 function(byo_add_exercises chapter)
@@ -93,11 +96,11 @@ function(byo_add_exercises chapter)
     if(kind STREQUAL "learner")
       set(target ${chapter}_exercises)
       set(sources ${stubs})
-      set(labels "exercises;${chapter}_exercises")
+      set(labels "exercises")
     else()
       set(target ${chapter}_exercises_solution)
       set(sources ${solutions})
-      set(labels "${chapter};${chapter}_solutions")
+      set(labels "${chapter}")
     endif()
     add_executable(${target} exercises/${ARG_GRADER} ${sources})
     target_include_directories(${target} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/exercises)
@@ -106,4 +109,10 @@ function(byo_add_exercises chapter)
     set_tests_properties(${target} PROPERTIES LABELS "${labels}")
     _byo_attach(${chapter} ${target})
   endforeach()
+  add_custom_target(${chapter}_grade
+    COMMAND ${chapter}_exercises
+    DEPENDS ${chapter}_exercises
+    WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}
+    COMMENT "Grading the exercises of ${chapter} (exercises/*.cpp)"
+    USES_TERMINAL)
 endfunction()

@@ -57,6 +57,46 @@ TEST(Zip, MatchesAnElementByElementLoopOnManyLayouts) {
         EXPECT_EQ(out.at({i, j, k}), base.at({j, k, i}) * 2 - other.at({i, j, k}));
 }
 
+// Transposes with an inner stride beyond a cache line take the tiled walk; shapes that are
+// not multiples of the tile (16 x 32) check the partial tiles at the edges.
+TEST(Zip, TiledWalkOfLargeTransposes) {
+  Generator gen(5);
+  const NDArray a = NDArray::randn({300, 37}, gen).transpose(0, 1);  // (37, 300), strides (1, 37)
+  const NDArray b = NDArray::randn({37, 300}, gen);
+  const NDArray out = a.zip(b, [](float x, float y) { return x - 2 * y; });
+  int64_t wrong = 0;
+  for (int64_t i = 0; i < 37; ++i)
+    for (int64_t j = 0; j < 300; ++j) wrong += out.at({i, j}) != a.at({i, j}) - 2 * b.at({i, j});
+  EXPECT_EQ(wrong, 0);
+  const NDArray both = a.zip(a, [](float x, float y) { return x + y; });
+  EXPECT_EQ(both.to_vector(), a.map([](float x) { return 2 * x; }).to_vector());
+}
+
+TEST(Map, TiledWalkWithABatchDimension) {
+  Generator gen(6);
+  const NDArray base = NDArray::randn({3, 50, 41}, gen);
+  const NDArray a = base.permute({0, 2, 1});  // (3, 41, 50), inner stride 41
+  const NDArray out = a.map([](float x) { return x * x; });
+  int64_t wrong = 0;
+  for (int64_t n = 0; n < 3; ++n)
+    for (int64_t i = 0; i < 41; ++i)
+      for (int64_t j = 0; j < 50; ++j) {
+        const float x = base.at({n, j, i});
+        wrong += out.at({n, i, j}) != x * x;
+      }
+  EXPECT_EQ(wrong, 0);
+}
+
+TEST(Copy, IntoALargeTransposedView) {
+  const NDArray dst = NDArray::zeros({70, 33});
+  const NDArray src = NDArray::arange(0, 70 * 33).reshape({33, 70});
+  dst.transpose(0, 1).copy_(src);  // dst[i, j] = src[j, i] = 70j + i
+  int64_t wrong = 0;
+  for (int64_t i = 0; i < 70; ++i)
+    for (int64_t j = 0; j < 33; ++j) wrong += dst.at({i, j}) != static_cast<float>(70 * j + i);
+  EXPECT_EQ(wrong, 0);
+}
+
 TEST(Zip, ShapesMustMatch) {
   const NDArray a = NDArray::zeros({2, 3});
   const NDArray b = NDArray::zeros({3, 2});

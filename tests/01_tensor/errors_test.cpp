@@ -49,17 +49,25 @@ TEST(Errors, ZipOfTwoShapes) {
   expect_error_mentions([&] { a.copy_(b); }, {"copy_", "[2, 3]", "[2, 1]"});
 }
 
-TEST(Errors, DimensionOutOfRange) {
+TEST(Errors, DimensionOutOfRangeNamesOpAndShape) {
   const NDArray a = NDArray::zeros({2, 3});
-  expect_error_mentions([&] { (void)a.transpose(0, 2); }, {"dimension 2"});
-  expect_error_mentions([&] { (void)a.sum({-3}); }, {"dimension -3", "[2, 3]"});
-  expect_error_mentions([&] { (void)a.size(2); }, {"dimension 2"});
+  expect_error_mentions([&] { (void)a.transpose(0, 2); }, {"transpose", "dimension 2", "[2, 3]"});
+  expect_error_mentions([&] { (void)a.sum({-3}); }, {"sum", "dimension -3", "[2, 3]"});
+  expect_error_mentions([&] { (void)a.mean({2}); }, {"mean", "dimension 2", "[2, 3]"});
+  expect_error_mentions(
+      [&] { (void)a.reduce({2}, false, 0, [](float x, float y) { return x + y; }); },
+      {"reduce", "dimension 2", "[2, 3]"});
+  expect_error_mentions([&] { (void)a.size(2); }, {"size", "dimension 2", "[2, 3]"});
   expect_error_mentions([&] { (void)a.permute({0, 0}); }, {"permute", "[2, 3]"});
   expect_error_mentions([&] { (void)a.permute({0}); }, {"permute", "[2, 3]"});
-  expect_error_mentions([&] { (void)a.max(5); }, {"dimension 5"});
-  expect_error_mentions([&] { (void)a.argmax(-3); }, {"dimension -3"});
-  expect_error_mentions([&] { (void)a.slice(3, 0, 1); }, {"dimension 3"});
-  expect_error_mentions([&] { (void)NDArray::scalar(1).squeeze(0); }, {"dimension 0"});
+  expect_error_mentions([&] { (void)a.permute({0, 2}); }, {"permute", "dimension 2", "[2, 3]"});
+  expect_error_mentions([&] { (void)a.max(5); }, {"max", "dimension 5", "[2, 3]"});
+  expect_error_mentions([&] { (void)a.argmax(-3); }, {"argmax", "dimension -3", "[2, 3]"});
+  expect_error_mentions([&] { (void)a.slice(3, 0, 1); }, {"slice", "dimension 3", "[2, 3]"});
+  expect_error_mentions([&] { (void)a.select(-3, 0); }, {"select", "dimension -3", "[2, 3]"});
+  expect_error_mentions([&] { (void)a.unsqueeze(3); }, {"unsqueeze", "dimension 3", "[2, 3]"});
+  expect_error_mentions([&] { (void)a.flatten(0, 2); }, {"flatten", "dimension 2", "[2, 3]"});
+  expect_error_mentions([] { (void)NDArray::scalar(1).squeeze(0); }, {"squeeze", "[]"});
 }
 
 TEST(Errors, EmptyReductions) {

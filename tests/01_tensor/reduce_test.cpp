@@ -59,6 +59,33 @@ TEST(Sum, NonContiguousInput) {
   EXPECT_EQ(a.sum().item(), 276.0f);
 }
 
+// The loops are reordered to follow the input's memory; the result must not notice.
+TEST(Sum, EveryDimSetOfAPermuted4D) {
+  Generator gen(9);
+  const NDArray base = NDArray::randn({3, 4, 5, 6}, gen);
+  const NDArray a = base.permute({2, 0, 3, 1});  // (5, 3, 6, 4)
+  for (int mask = 1; mask < 16; ++mask) {
+    std::vector<int64_t> dims;
+    for (int64_t d = 0; d < 4; ++d) {
+      if (mask & (1 << d)) dims.push_back(d);
+    }
+    const NDArray got = a.sum(dims, /*keepdim=*/true);
+    // Reference: accumulate every element into its keepdim slot, in double.
+    std::vector<double> expected(got.numel(), 0.0);
+    const Strides slot = contiguous_strides(got.shape());
+    std::vector<int64_t> index(4, 0);
+    do {
+      int64_t o = 0;
+      for (int64_t d = 0; d < 4; ++d) o += (got.shape()[d] == 1 ? 0 : index[d]) * slot[d];
+      expected[o] += a.at(index);
+    } while (next_index(index, a.shape()));
+    const Values g = got.to_vector();
+    for (size_t i = 0; i < g.size(); ++i) {
+      EXPECT_NEAR(g[i], expected[i], 1e-4) << "mask " << mask << ", element " << i;
+    }
+  }
+}
+
 TEST(Sum, ReducingASizeZeroDimensionGivesZeros) {
   const NDArray s = NDArray::zeros({2, 0}).sum({1});
   EXPECT_EQ(s.shape(), (Shape{2}));

@@ -57,6 +57,17 @@ TEST(NormalizeDim, OutOfRangeThrows) {
   }
 }
 
+TEST(NormalizeDim, ShapeOverloadNamesOpAndShape) {
+  EXPECT_EQ(normalize_dim(-1, Shape{4, 5}, "op"), 1);
+  try {
+    normalize_dim(2, Shape{4, 5}, "transpose");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.message(),
+              "transpose: dimension 2 out of range for shape [4, 5] (expected one in [-2, 1])");
+  }
+}
+
 TEST(OffsetOf, DotProductPlusBase) {
   const std::vector<int64_t> index{1, 2, 3};
   EXPECT_EQ(offset_of(index, {12, 4, 1}), 12 + 8 + 3);

@@ -183,6 +183,11 @@ class NDArray {
   /// @}
 
  private:
+  /// @brief reduce, with errors that name `op` (the public operation that called it).
+  template <typename F>
+  NDArray reduce_as(const char* op, const std::vector<int64_t>& dims, bool keepdim, float init,
+                    F f) const;
+
   std::shared_ptr<Storage> storage_;
   Shape shape_;
   Strides strides_;

@@ -32,6 +32,10 @@ bool is_contiguous(const Shape& shape, const Strides& strides);
 /// @brief Maps a possibly negative `dim` into [0, ndim); throws `byo::Error` if out of range.
 int64_t normalize_dim(int64_t dim, int64_t ndim);
 
+/// @brief As normalize_dim(dim, ndim), but the error names the operation and the shape:
+///        "transpose: dimension 2 out of range for shape [2, 3] (expected one in [-2, 1])".
+int64_t normalize_dim(int64_t dim, const Shape& shape, const char* op);
+
 /// @brief Position in storage of the element at `index`: `base + sum(index[d] * strides[d])`.
 int64_t offset_of(std::span<const int64_t> index, const Strides& strides, int64_t base = 0);
 

@@ -1,9 +1,14 @@
 /// @file
 /// @brief Storage, NDArray construction, factories, element access, copies and reductions.
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
 #include <new>
+
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include "byo/ndarray.h"
 
@@ -12,14 +17,27 @@ namespace byo {
 // ---------------------------------------------------------------------------------------
 // Storage
 
+namespace {
+
+// Linux's transparent huge pages: one page fault maps 2 MB instead of 4 KB. A fresh 64 MB
+// buffer otherwise costs 16384 page faults the first time it is written, which is slower
+// than the loop that writes it (see the chapter README's benchmark).
+constexpr int64_t kHugePage = int64_t{2} << 20;
+
+}  // namespace
+
 Storage::Storage(int64_t size) : size_(size) {
   BYO_CHECK(size >= 0) << "Storage: negative size " << size;
   // std::aligned_alloc wants the byte count to be a multiple of the alignment, and may
   // return nullptr for 0 bytes; round up, and allocate at least one cache line.
   const int64_t bytes = std::max<int64_t>(size * static_cast<int64_t>(sizeof(float)), 1);
-  const int64_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
-  data_ = static_cast<float*>(std::aligned_alloc(kAlignment, static_cast<size_t>(rounded)));
+  const int64_t align = bytes >= kHugePage ? kHugePage : kAlignment;
+  const int64_t rounded = (bytes + align - 1) / align * align;
+  data_ = static_cast<float*>(std::aligned_alloc(align, static_cast<size_t>(rounded)));
   if (data_ == nullptr) throw std::bad_alloc();
+#ifdef __linux__
+  if (align == kHugePage) madvise(data_, static_cast<size_t>(rounded), MADV_HUGEPAGE);  // a hint
+#endif
 }
 
 Storage::~Storage() { std::free(data_); }
@@ -108,7 +126,7 @@ NDArray NDArray::randn(const Shape& shape, Generator& gen) {
 // ---------------------------------------------------------------------------------------
 // Layout and elements
 
-int64_t NDArray::size(int64_t d) const { return shape_[normalize_dim(d, dim())]; }
+int64_t NDArray::size(int64_t d) const { return shape_[normalize_dim(d, shape_, "size")]; }
 
 float& NDArray::at(std::span<const int64_t> index) const {
   BYO_CHECK(defined()) << "at: undefined array";
@@ -159,13 +177,13 @@ void NDArray::copy_(const NDArray& source) const {
   // If both views share storage, writing could overwrite elements not yet read
   // (a.copy_(a.t())), so read from a private copy first.
   const NDArray src = source.storage_ == storage_ ? source.clone() : source.contiguous();
-  const float* from = src.data();
-  detail::for_each_row<1>(
-      shape_, {&strides_}, {offset_},
-      [&](const std::array<int64_t, 1>& pos, int64_t n, const std::array<int64_t, 1>& inner) {
-        float* to = storage_->data() + pos[0];
-        for (int64_t j = 0; j < n; ++j) to[j * inner[0]] = from[j];
-        from += n;
+  const float* from = src.storage()->data();
+  float* to = storage_->data();
+  const Strides src_strides = src.strides();
+  detail::for_each_tile<2>(
+      shape_, {&strides_, &src_strides}, {offset_, src.offset()},
+      [&](const std::array<int64_t, 2>& pos, int64_t n, const std::array<int64_t, 2>& inner) {
+        for (int64_t j = 0; j < n; ++j) to[pos[0] + j * inner[0]] = from[pos[1] + j * inner[1]];
       });
 }
 
@@ -207,27 +225,45 @@ ReducePlan plan_reduce(const Shape& shape, const std::vector<int64_t>& dims, boo
   return plan;
 }
 
+void order_by_input_stride(Shape& shape, Strides& in_strides, Strides& out_strides) {
+  std::vector<size_t> order(shape.size());
+  for (size_t d = 0; d < order.size(); ++d) order[d] = d;
+  // Stable: equal strides (e.g. of size-1 dimensions) keep their row-major order.
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return in_strides[a] > in_strides[b]; });
+  const Shape old_shape = shape;
+  const Strides old_in = in_strides;
+  const Strides old_out = out_strides;
+  for (size_t d = 0; d < order.size(); ++d) {
+    shape[d] = old_shape[order[d]];
+    in_strides[d] = old_in[order[d]];
+    out_strides[d] = old_out[order[d]];
+  }
+}
+
 }  // namespace detail
 
 namespace {
 
-float add(float a, float b) { return a + b; }
+// Lambdas, not functions: each has its own type, so reduce<F> is compiled for exactly this
+// operation and the compiler inlines it into the loop (a function pointer might not be).
+constexpr auto add = [](float a, float b) { return a + b; };
 
 // NaN wins, as in PyTorch: once a NaN is seen, the maximum is NaN.
-float max_nan(float a, float b) { return (b > a || b != b) ? b : a; }
+constexpr auto max_nan = [](float a, float b) { return (b > a || b != b) ? b : a; };
 
 }  // namespace
 
 NDArray NDArray::sum() const { return sum({}, false); }
 
 NDArray NDArray::sum(const std::vector<int64_t>& dims, bool keepdim) const {
-  return reduce(dims, keepdim, 0.0f, add);
+  return reduce_as("sum", dims, keepdim, 0.0f, add);
 }
 
 NDArray NDArray::mean() const { return mean({}, false); }
 
 NDArray NDArray::mean(const std::vector<int64_t>& dims, bool keepdim) const {
-  const NDArray total = sum(dims, keepdim);
+  const NDArray total = reduce_as("mean", dims, keepdim, 0.0f, add);
   const int64_t count = total.numel() == 0 ? 0 : numel() / total.numel();
   // Mean over nothing is 0/0 = NaN, as in PyTorch.
   const float divisor = static_cast<float>(count);
@@ -237,18 +273,18 @@ NDArray NDArray::mean(const std::vector<int64_t>& dims, bool keepdim) const {
 NDArray NDArray::max() const {
   BYO_CHECK(numel() > 0) << "max: the array of shape " << shape_str(shape_)
                          << " is empty, and the maximum of no elements is undefined";
-  return reduce({}, false, -std::numeric_limits<float>::infinity(), max_nan);
+  return reduce_as("max", {}, false, -std::numeric_limits<float>::infinity(), max_nan);
 }
 
 NDArray NDArray::max(int64_t dim, bool keepdim) const {
-  const int64_t d = normalize_dim(dim, this->dim());
+  const int64_t d = normalize_dim(dim, shape_, "max");
   BYO_CHECK(shape_[d] > 0) << "max: dimension " << dim << " of shape " << shape_str(shape_)
                            << " has size 0";
-  return reduce({d}, keepdim, -std::numeric_limits<float>::infinity(), max_nan);
+  return reduce_as("max", {d}, keepdim, -std::numeric_limits<float>::infinity(), max_nan);
 }
 
 NDArray NDArray::argmax(int64_t dim, bool keepdim) const {
-  const int64_t d = normalize_dim(dim, this->dim());
+  const int64_t d = normalize_dim(dim, shape_, "argmax");
   BYO_CHECK(shape_[d] > 0) << "argmax: dimension " << dim << " of shape " << shape_str(shape_)
                            << " has size 0";
   // Move `dim` to the end; the rows of that view are then exactly the lines to search, and

@@ -44,6 +44,14 @@ int64_t normalize_dim(int64_t dim, int64_t ndim) {
   return dim < 0 ? dim + ndim : dim;
 }
 
+int64_t normalize_dim(int64_t dim, const Shape& shape, const char* op) {
+  const int64_t ndim = static_cast<int64_t>(shape.size());
+  BYO_CHECK(dim >= -ndim && dim < ndim)
+      << op << ": dimension " << dim << " out of range for shape " << shape_str(shape)
+      << " (expected one in [" << -ndim << ", " << ndim - 1 << "])";
+  return dim < 0 ? dim + ndim : dim;
+}
+
 int64_t offset_of(std::span<const int64_t> index, const Strides& strides, int64_t base) {
   BYO_CHECK(index.size() == strides.size())
       << "offset_of: " << index.size() << " indices for " << strides.size() << " strides";

@@ -36,7 +36,7 @@ NDArray NDArray::permute(const std::vector<int64_t>& dims) const {
   Strides strides(dims.size());
   std::vector<bool> seen(dims.size(), false);
   for (size_t i = 0; i < dims.size(); ++i) {
-    const int64_t d = normalize_dim(dims[i], dim());
+    const int64_t d = normalize_dim(dims[i], shape_, "permute");
     BYO_CHECK(!seen[d]) << "permute: dimension " << dims[i] << " repeats in " << shape_str(dims)
                         << " (array of shape " << shape_str(shape_) << ")";
     seen[d] = true;
@@ -47,8 +47,8 @@ NDArray NDArray::permute(const std::vector<int64_t>& dims) const {
 }
 
 NDArray NDArray::transpose(int64_t dim0, int64_t dim1) const {
-  const int64_t a = normalize_dim(dim0, dim());
-  const int64_t b = normalize_dim(dim1, dim());
+  const int64_t a = normalize_dim(dim0, shape_, "transpose");
+  const int64_t b = normalize_dim(dim1, shape_, "transpose");
   Shape shape = shape_;
   Strides strides = strides_;
   std::swap(shape[a], shape[b]);
@@ -57,7 +57,7 @@ NDArray NDArray::transpose(int64_t dim0, int64_t dim1) const {
 }
 
 NDArray NDArray::slice(int64_t dim, int64_t start, int64_t stop, int64_t step) const {
-  const int64_t d = normalize_dim(dim, this->dim());
+  const int64_t d = normalize_dim(dim, shape_, "slice");
   BYO_CHECK(step > 0) << "slice: step must be positive, got " << step << " (shape "
                       << shape_str(shape_) << ")";
   const int64_t size = shape_[d];
@@ -74,7 +74,7 @@ NDArray NDArray::slice(int64_t dim, int64_t start, int64_t stop, int64_t step) c
 }
 
 NDArray NDArray::select(int64_t dim, int64_t index) const {
-  const int64_t d = normalize_dim(dim, this->dim());
+  const int64_t d = normalize_dim(dim, shape_, "select");
   BYO_CHECK(index >= -shape_[d] && index < shape_[d])
       << "select: index " << index << " out of range for dimension " << dim << " of shape "
       << shape_str(shape_);
@@ -98,7 +98,7 @@ NDArray NDArray::squeeze() const {
 }
 
 NDArray NDArray::squeeze(int64_t dim) const {
-  const int64_t d = normalize_dim(dim, this->dim());
+  const int64_t d = normalize_dim(dim, shape_, "squeeze");
   if (shape_[d] != 1) return *this;
   Shape shape = shape_;
   Strides strides = strides_;
@@ -108,7 +108,11 @@ NDArray NDArray::squeeze(int64_t dim) const {
 }
 
 NDArray NDArray::unsqueeze(int64_t dim) const {
-  const int64_t d = normalize_dim(dim, this->dim() + 1);
+  // One more position than dimensions: unsqueeze(dim()) appends a dimension at the end.
+  BYO_CHECK(dim >= -(this->dim() + 1) && dim <= this->dim())
+      << "unsqueeze: dimension " << dim << " out of range for shape " << shape_str(shape_)
+      << " (expected one in [" << -(this->dim() + 1) << ", " << this->dim() << "])";
+  const int64_t d = dim < 0 ? dim + this->dim() + 1 : dim;
   Shape shape = shape_;
   Strides strides = strides_;
   // Any stride works for a size-1 dimension; this one keeps a contiguous array contiguous
@@ -121,8 +125,8 @@ NDArray NDArray::unsqueeze(int64_t dim) const {
 
 NDArray NDArray::flatten(int64_t start_dim, int64_t end_dim) const {
   if (dim() == 0) return reshape({1});  // as torch: a 0-d array flattens to one element
-  const int64_t s = normalize_dim(start_dim, dim());
-  const int64_t e = normalize_dim(end_dim, dim());
+  const int64_t s = normalize_dim(start_dim, shape_, "flatten");
+  const int64_t e = normalize_dim(end_dim, shape_, "flatten");
   BYO_CHECK(s <= e) << "flatten: start_dim " << start_dim << " comes after end_dim " << end_dim
                     << " (shape " << shape_str(shape_) << ")";
   Shape shape(shape_.begin(), shape_.begin() + s);
