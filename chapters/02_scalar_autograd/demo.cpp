@@ -4,6 +4,7 @@
 ///     ch02_demo [--dot neuron.dot] [--steps 100] [--samples 100] [--lr 1.0] [--seed 0]
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -76,6 +77,30 @@ void show_neuron(const std::string& dot_path) {
   }
 }
 
+// The plane as text: the model's class for each character cell ('-' for the upper moon's
+// side, '+' for the lower's), with the training points drawn on top (o upper, x lower).
+void print_decision_map(const byo::micro::MLP& model, const byo::data::Moons& moons) {
+  constexpr int kCols = 64, kRows = 20;
+  constexpr double kLeft = -1.5, kRight = 2.5, kTop = 1.5, kBottom = -1.0;
+  std::vector<std::string> map(kRows, std::string(kCols, ' '));
+  for (int r = 0; r < kRows; ++r) {
+    for (int c = 0; c < kCols; ++c) {
+      const double x = kLeft + (c + 0.5) * (kRight - kLeft) / kCols;
+      const double y = kTop - (r + 0.5) * (kTop - kBottom) / kRows;
+      const std::vector<byo::Scalar> input{x, y};
+      map[r][c] = model(input)[0].data() > 0.0 ? '+' : '-';
+    }
+  }
+  for (size_t i = 0; i < moons.points.size(); ++i) {
+    const auto [x, y] = moons.points[i];
+    const int c = static_cast<int>((x - kLeft) / (kRight - kLeft) * kCols);
+    const int r = static_cast<int>((kTop - y) / (kTop - kBottom) * kRows);
+    if (c >= 0 && c < kCols && r >= 0 && r < kRows) map[r][c] = moons.labels[i] == 0 ? 'o' : 'x';
+  }
+  std::printf("\nThe trained model's decision regions (- upper moon, + lower):\n");
+  for (const std::string& row : map) std::printf("  %s\n", row.c_str());
+}
+
 // Full-batch gradient descent on the hinge loss, with a little L2 regularisation and a
 // learning rate that decays linearly from lr to lr / 10.
 double train_moons(const Options& options) {
@@ -89,6 +114,7 @@ double train_moons(const Options& options) {
   double acc = 0.0;
   size_t nodes = 0;
   const byo::Timer timer;
+  const std::clock_t cpu_start = std::clock();  // CPU time too: the wall clock counts other jobs
   for (int step = 0; step <= options.steps; ++step) {
     std::vector<byo::Scalar> scores;
     for (const auto& [x, y] : moons.points) {
@@ -110,8 +136,10 @@ double train_moons(const Options& options) {
     const double lr = options.lr * (1.0 - 0.9 * step / options.steps);
     for (byo::Scalar& p : params) p.set_data(p.data() - lr * p.grad());
   }
-  std::printf("%d steps in %.2f s; each builds and differentiates a graph of %zu nodes\n",
-              options.steps, timer.seconds(), nodes);
+  const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+  std::printf("%d steps in %.2f s (CPU %.2f s); each step's graph has %zu nodes\n", options.steps,
+              timer.seconds(), cpu_seconds, nodes);
+  print_decision_map(model, moons);
   return acc;
 }
 

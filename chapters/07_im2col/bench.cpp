@@ -28,7 +28,8 @@ namespace {
 struct Problem {
   std::string name;
   int64_t m, n, k;
-  bool b_transposed;  // B given as a view of an (N, K) buffer, as Linear's weight is
+  bool b_transposed;          // B given as a view of an (N, K) buffer, as Linear's weight is
+  bool a_transposed = false;  // A given as a view of a (K, M) buffer
 };
 
 struct Operands {
@@ -43,7 +44,10 @@ struct Operands {
     fill(b, p.k * p.n);
     fill(c, p.m * p.n);
   }
-  byo::ConstMatrixView a_view(const Problem& p) const { return {a.data(), p.m, p.k, p.k, 1}; }
+  byo::ConstMatrixView a_view(const Problem& p) const {
+    return p.a_transposed ? byo::ConstMatrixView{a.data(), p.m, p.k, 1, p.m}
+                          : byo::ConstMatrixView{a.data(), p.m, p.k, p.k, 1};
+  }
   byo::ConstMatrixView b_view(const Problem& p) const {
     return p.b_transposed ? byo::ConstMatrixView{b.data(), p.k, p.n, 1, p.k}
                           : byo::ConstMatrixView{b.data(), p.k, p.n, p.n, 1};
@@ -73,8 +77,10 @@ void run_openblas(benchmark::State& state, int threads, const Problem& p) {
   Operands ops(p);
   const auto m = static_cast<int>(p.m), n = static_cast<int>(p.n), k = static_cast<int>(p.k);
   for (auto _ : state) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, p.b_transposed ? CblasTrans : CblasNoTrans, m, n, k,
-                1.0f, ops.a.data(), k, ops.b.data(), p.b_transposed ? k : n, 0.0f, ops.c.data(), n);
+    cblas_sgemm(CblasRowMajor, p.a_transposed ? CblasTrans : CblasNoTrans,
+                p.b_transposed ? CblasTrans : CblasNoTrans, m, n, k, 1.0f, ops.a.data(),
+                p.a_transposed ? m : k, ops.b.data(), p.b_transposed ? k : n, 0.0f, ops.c.data(),
+                n);
     benchmark::DoNotOptimize(ops.c.data());
     benchmark::ClobberMemory();
   }
@@ -116,13 +122,19 @@ int main(int argc, char** argv) {
                         {"parallel", byo::gemm_parallel}};
   // LeNet at batch 128, as GEMMs: conv1 forward is weight (6, 1·5·5) · col (25, 128·28·28),
   // conv2 forward is (16, 6·5·5) · (150, 128·10·10), and fc1 (Linear 400→120) is
-  // x (128, 400) · Wᵀ with W stored (120, 400).
+  // x (128, 400) · Wᵀ with W stored (120, 400). The backward pass of a convolution is two
+  // more GEMMs: grad_weight = grad_out (K, N·P·Q) · colᵀ, with col stored (C·R·S, N·P·Q),
+  // and grad_col = weightᵀ · grad_out, with weight stored (K, C·R·S).
   const std::vector<Problem> problems = {{"256", 256, 256, 256, false},
                                          {"512", 512, 512, 512, false},
                                          {"1024", 1024, 1024, 1024, false},
                                          {"lenet_conv1", 6, 128 * 28 * 28, 25, false},
                                          {"lenet_conv2", 16, 128 * 10 * 10, 150, false},
-                                         {"lenet_fc1", 128, 120, 400, true}};
+                                         {"lenet_fc1", 128, 120, 400, true},
+                                         {"lenet_conv1_dW", 6, 25, 128 * 28 * 28, true},
+                                         {"lenet_conv1_dcol", 25, 128 * 28 * 28, 6, false, true},
+                                         {"lenet_conv2_dW", 16, 150, 128 * 10 * 10, true},
+                                         {"lenet_conv2_dcol", 150, 128 * 10 * 10, 16, false, true}};
 
   for (const Problem& p : problems) {
     for (const Rung& rung : rungs) {

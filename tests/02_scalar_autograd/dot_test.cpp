@@ -1,4 +1,5 @@
 // to_dot(): the graph in Graphviz's language.
+#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -59,6 +60,15 @@ TEST(ToDot, EscapesRecordCharacters) {
   Scalar x(1.0, "{x|<y>}\"");
   const std::string dot = to_dot(x);
   EXPECT_NE(dot.find("{ \\{x\\|\\<y\\>\\}\\\" | data 1"), std::string::npos) << dot;
+}
+
+TEST(Print, DataGradAndOp) {
+  Scalar x = 0.5;
+  Scalar y = tanh(x);
+  y.backward();
+  std::ostringstream out;
+  out << x << " " << y;
+  EXPECT_EQ(out.str(), "Scalar(data=0.5, grad=0.7864) Scalar(data=0.4621, grad=1, op=tanh)");
 }
 
 }  // namespace

@@ -201,6 +201,30 @@ TEST(GemmLadder, ParallelIsBitwiseEqualToPacked) {
 #endif
 }
 
+#ifdef _OPENMP
+TEST(GemmLadder, ParallelInsideAParallelRegionRunsOnTheCallingThread) {
+  // Two threads each multiply their own matrices: each call must compute its whole C.
+  Generator gen(8);
+  std::vector<Matrix> as, bs, ones, manys;
+  for (int t = 0; t < 2; ++t) {
+    as.emplace_back(60, 300, Layout::kRowMajor, gen);
+    bs.emplace_back(300, 200, Layout::kRowMajor, gen);
+    ones.emplace_back(60, 200, Layout::kRowMajor, gen);
+    manys.emplace_back(60, 200, Layout::kRowMajor, gen);
+  }
+#pragma omp parallel for num_threads(2)
+  for (int t = 0; t < 2; ++t) {
+    gemm_parallel(as[t].cview(), bs[t].cview(), manys[t].view, false);
+  }
+  for (int t = 0; t < 2; ++t) {
+    gemm_packed(as[t].cview(), bs[t].cview(), ones[t].view, false);
+    for (int64_t i = 0; i < 60; ++i) {
+      for (int64_t j = 0; j < 200; ++j) EXPECT_EQ(ones[t].view(i, j), manys[t].view(i, j));
+    }
+  }
+}
+#endif
+
 TEST(GemmLadder, MismatchedShapesThrowNamingTheShapes) {
   std::vector<float> buf(100, 0.0f);
   for (const Rung& rung : kRungs) {

@@ -46,6 +46,48 @@ TEST(MicroKernel, PackBReadsThroughStrides) {
   for (int64_t j = 3; j < kTileCols; ++j) EXPECT_EQ(out[j], 0.0f);
 }
 
+TEST(MicroKernel, PackMatchesItsDefinitionForEveryLayout) {
+  // out[(p*kc + k)*W + l] = M(lane p*W + l, step k), zero past the last lane; for B the
+  // lanes are columns, for A rows. Sizes straddle the 8×8 transpose blocks.
+  const int64_t kc = 21, lanes = 37;
+  std::vector<float> buf(static_cast<size_t>(2 * kc * lanes + 5));
+  for (size_t i = 0; i < buf.size(); ++i) buf[i] = static_cast<float>(i) + 0.5f;
+  struct Strides {
+    int64_t lane, step;
+  };
+  const Strides layouts[] = {{1, lanes}, {kc, 1}, {2, 2 * lanes}};
+  for (const Strides& st : layouts) {
+    // As B (kc, lanes): element (k, j) at j*lane + k*step.
+    const ConstMatrixView b{buf.data(), kc, lanes, st.step, st.lane};
+    std::vector<float> out_b(static_cast<size_t>((lanes + kTileCols) * kc), -1.0f);
+    pack_b(b, out_b.data());
+    for (int64_t p = 0; p * kTileCols < lanes; ++p) {
+      for (int64_t k = 0; k < kc; ++k) {
+        for (int64_t l = 0; l < kTileCols; ++l) {
+          const int64_t j = p * kTileCols + l;
+          EXPECT_EQ(out_b[static_cast<size_t>((p * kc + k) * kTileCols + l)],
+                    j < lanes ? b(k, j) : 0.0f)
+              << "B strides " << st.lane << "," << st.step << " k=" << k << " j=" << j;
+        }
+      }
+    }
+    // As A (lanes, kc): element (i, k) at i*lane + k*step.
+    const ConstMatrixView a{buf.data(), lanes, kc, st.lane, st.step};
+    std::vector<float> out_a(static_cast<size_t>((lanes + kTileRows) * kc), -1.0f);
+    pack_a(a, out_a.data());
+    for (int64_t p = 0; p * kTileRows < lanes; ++p) {
+      for (int64_t k = 0; k < kc; ++k) {
+        for (int64_t l = 0; l < kTileRows; ++l) {
+          const int64_t i = p * kTileRows + l;
+          EXPECT_EQ(out_a[static_cast<size_t>((p * kc + k) * kTileRows + l)],
+                    i < lanes ? a(i, k) : 0.0f)
+              << "A strides " << st.lane << "," << st.step << " i=" << i << " k=" << k;
+        }
+      }
+    }
+  }
+}
+
 TEST(MicroKernel, OneTileIsTheProductOfItsPanels) {
   const int64_t kc = 3;
   std::vector<float> a(kc * kTileRows), b(kc * kTileCols), tile(kTileRows * kTileCols);

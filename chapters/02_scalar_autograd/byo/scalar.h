@@ -18,7 +18,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
+#include <iosfwd>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -85,7 +88,14 @@ class Scalar {
   ///                             x.grad += 3 * x.data * x.data * out.grad;
   ///                           });
   ///     }
-  static Scalar make(double value, std::vector<Scalar> inputs, std::string op, BackwardFn backward);
+  static Scalar make(double value, std::span<const Scalar> inputs, std::string op,
+                     BackwardFn backward);
+  /// @brief make() with the inputs in braces, `{a, b}`: the usual way to call it.
+  static Scalar make(double value, std::initializer_list<Scalar> inputs, std::string op,
+                     BackwardFn backward) {
+    return make(value, std::span<const Scalar>(inputs.begin(), inputs.size()), std::move(op),
+                std::move(backward));
+  }
 
   /// @brief The value.
   double data() const { return node_->data; }
@@ -134,6 +144,9 @@ std::vector<Node*> topological_sort(Node& root);
 /// Each value is a box "label | data | grad", and each operation an ellipse pointing to
 /// the value it made; leaves come first, `root` last.
 std::string to_dot(const Scalar& root);
+
+/// @brief Prints `Scalar(data=0.4621, grad=1, op=tanh)`, or without `op` for a leaf.
+std::ostream& operator<<(std::ostream& out, const Scalar& s);
 
 // Arithmetic. A plain number on either side becomes a leaf.
 

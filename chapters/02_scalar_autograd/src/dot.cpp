@@ -1,5 +1,5 @@
 /// @file
-/// @brief to_dot(): a Scalar graph in Graphviz's DOT language.
+/// @brief Showing Scalars: to_dot() for Graphviz, and operator<<.
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -59,6 +59,12 @@ std::string to_dot(const Scalar& root) {
   }
   dot << "}\n";
   return dot.str();
+}
+
+std::ostream& operator<<(std::ostream& out, const Scalar& s) {
+  out << "Scalar(data=" << format_number(s.data()) << ", grad=" << format_number(s.grad());
+  if (!s.op().empty()) out << ", op=" << s.op();
+  return out << ")";
 }
 
 }  // namespace byo

@@ -4,7 +4,8 @@
 /// Every rung has chapter 1's `GemmKernel` signature, C = A·B (or C += A·B when
 /// `accumulate`), with A (M,K), B (K,N) and C (M,N) given as strided views. So each rung
 /// accepts transposed operands as they are: Aᵀ is A's memory with its strides swapped,
-/// and no rung copies the caller's matrix to make it contiguous.
+/// and no rung copies the caller's matrix to make it contiguous. C must not overlap A or
+/// B (as in BLAS); every rung checks the shapes and throws `byo::Error` naming them.
 ///
 ///     gemm_naive        the triple loop of chapter 1, i-j-k order: the oracle
 ///     gemm_loop_order   i-k-j order: the inner loop walks rows of B and C, so it vectorises

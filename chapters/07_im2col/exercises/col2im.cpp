@@ -11,8 +11,7 @@
 /// and ADD every entry of col onto the pixel it was copied from, skipping padding.
 /// Pixels covered by several windows receive several contributions.
 ///
-/// Grade: cmake --build build --target ch07_exercises && ctest --test-dir build -L ch07_exercises
-/// --output-on-failure
+/// Grade: cmake --build build --target ch07_grade
 #include "byo/check.h"
 #include "ch07_exercises.h"
 

@@ -60,26 +60,34 @@ byo::GradeResult grade_col2im() {
 
 byo::GradeResult grade_micro_kernel() {
   // Whole GEMMs through gemm_packed with the learner's kernel: full tiles, edge tiles,
-  // several kc slices, a transposed operand.
-  const int64_t shapes[][3] = {{6, 16, 1}, {1, 1, 1}, {13, 37, 300}, {50, 70, 29}, {97, 33, 513}};
+  // several kc slices, a transposed B (packed: b_row_stride = kTileCols), and short wide
+  // products whose row-major B the kernel reads in place (b_row_stride = N).
+  struct Case {
+    int64_t m, n, k;
+    bool b_transposed;
+  };
+  const Case cases[] = {{6, 16, 1, true},     {1, 1, 1, true},     {13, 37, 300, true},
+                        {50, 70, 29, true},   {97, 33, 513, true}, {16, 100, 40, false},
+                        {6, 3000, 25, false}, {30, 50, 300, false}};
   byo::Generator gen(11);
   double worst = 0.0;
-  for (const auto& shape : shapes) {
-    const int64_t m = shape[0], n = shape[1], k = shape[2];
+  for (const Case& t : cases) {
+    const int64_t m = t.m, n = t.n, k = t.k;
     const auto a = random_vector(m * k, gen);
     const auto b = random_vector(k * n, gen);
     std::vector<float> expected(static_cast<size_t>(m * n)), got(expected.size());
     const byo::ConstMatrixView a_view{a.data(), m, k, k, 1};
-    const byo::ConstMatrixView b_view_t{b.data(), k, n, 1, k};  // B stored as (N,K)
-    byo::gemm_naive(a_view, b_view_t, {expected.data(), m, n, n, 1}, false);
-    byo::gemm_packed_with(byo::exercises::micro_kernel, byo::GemmBlocking{}, a_view, b_view_t,
+    const byo::ConstMatrixView b_view = t.b_transposed ? byo::ConstMatrixView{b.data(), k, n, 1, k}
+                                                       : byo::ConstMatrixView{b.data(), k, n, n, 1};
+    byo::gemm_naive(a_view, b_view, {expected.data(), m, n, n, 1}, false);
+    byo::gemm_packed_with(byo::exercises::micro_kernel, byo::GemmBlocking{}, a_view, b_view,
                           {got.data(), m, n, n, 1}, false);
     for (size_t i = 0; i < got.size(); ++i) {
       const double scale = std::sqrt(static_cast<double>(k));
       worst = std::max(worst, std::abs(static_cast<double>(got[i]) - expected[i]) / scale);
     }
   }
-  return {worst <= 1e-5, worst, "max |C - gemm_naive| / sqrt(K) over 5 shapes"};
+  return {worst <= 1e-5, worst, "max |C - gemm_naive| / sqrt(K) over 8 shapes"};
 }
 
 }  // namespace

@@ -8,11 +8,11 @@
 namespace byo {
 
 namespace {
-// A kKBlock×kNBlock tile of B is 128 KiB: it stays in L2 (512 KiB or more on current
+// A kKBlock×kNBlock tile of B is 256 KiB: it stays in L2 (512 KiB or more on current
 // x86 cores) while every row of A passes over it, and the kNBlock floats of a C row
-// (2 KiB) stay in L1 across the kKBlock updates.
-constexpr int64_t kKBlock = 128;
-constexpr int64_t kNBlock = 256;
+// (4 KiB) stay in L1 across the kKBlock updates.
+constexpr int64_t kKBlock = 64;
+constexpr int64_t kNBlock = 1024;
 }  // namespace
 
 // a is (M,K), b is (K,N), c is (M,N).

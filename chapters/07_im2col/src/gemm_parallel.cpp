@@ -29,7 +29,9 @@ void gemm_parallel(ConstMatrixView a, ConstMatrixView b, MatrixView c, bool accu
   check_gemm_shapes("gemm_parallel", a, b, c);
   const int64_t m = a.rows, n = b.cols, k = a.cols;
 #ifdef _OPENMP
-  const int max_threads = omp_get_max_threads();
+  // Called from inside a parallel region (say, a loop over a batch), the caller's
+  // threads are already busy: run on this one.
+  const int max_threads = omp_in_parallel() ? 1 : omp_get_max_threads();
 #else
   const int max_threads = 1;
 #endif

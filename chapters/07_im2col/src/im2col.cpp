@@ -59,9 +59,7 @@ void im2col(std::span<const float> x, const ConvGeometry& g, std::span<float> co
   const float* x_data = x.data();
   float* col_data = col.data();
 #ifdef _OPENMP
-#ifdef _OPENMP
 #pragma omp parallel for schedule(static)
-#endif
 #endif
   for (int64_t row = 0; row < rows; ++row) {
     const int64_t c = row / (g.kernel_h * g.kernel_w);
@@ -73,23 +71,24 @@ void im2col(std::span<const float> x, const ConvGeometry& g, std::span<float> co
       const float* image = x_data + (n * g.channels + c) * plane;
       for (int64_t p = 0; p < out_h; ++p, out += out_w) {
         const int64_t h = p * g.stride_h - g.pad_h + r;
+        // Runs are short (Q = 28 or 10 in LeNet), so plain loops that the compiler
+        // vectorises in place beat calls to memset and memmove.
         if (h < 0 || h >= g.height) {
-          std::fill(out, out + out_w, 0.0f);
+          for (int64_t q = 0; q < out_w; ++q) out[q] = 0.0f;
           continue;
         }
         // Output column q reads image[start + q·stride]; start may be negative, but
         // only q in q_range are read, and they land inside the row.
         const int64_t start = h * g.width + s - g.pad_w;
-        std::fill(out, out + q_range.first, 0.0f);
+        for (int64_t q = 0; q < q_range.first; ++q) out[q] = 0.0f;
         if (g.stride_w == 1) {
-          std::copy(image + (start + q_range.first), image + (start + q_range.last),
-                    out + q_range.first);
+          for (int64_t q = q_range.first; q < q_range.last; ++q) out[q] = image[start + q];
         } else {
           for (int64_t q = q_range.first; q < q_range.last; ++q) {
             out[q] = image[start + q * g.stride_w];
           }
         }
-        std::fill(out + q_range.last, out + out_w, 0.0f);
+        for (int64_t q = q_range.last; q < out_w; ++q) out[q] = 0.0f;
       }
     }
   }
@@ -106,9 +105,7 @@ void col2im(std::span<const float> col, const ConvGeometry& g, std::span<float> 
   const float* col_data = col.data();
   float* x_data = x.data();
 #ifdef _OPENMP
-#ifdef _OPENMP
 #pragma omp parallel for schedule(static)
-#endif
 #endif
   for (int64_t nc = 0; nc < g.batch * g.channels; ++nc) {
     const int64_t n = nc / g.channels, c = nc % g.channels;

@@ -1,6 +1,7 @@
 /// @file
 /// @brief The SIMD micro-kernel and the packing routines that feed it.
 #include <algorithm>
+#include <cstring>
 
 #include "byo/micro_kernel.h"
 
@@ -37,47 +38,135 @@ void micro_kernel(int64_t kc, const float* a, const float* b, int64_t b_row_stri
   }
 }
 
-// a is (mc, kc), out is ceil(mc/MR) panels of (kc, MR).
-void pack_a(ConstMatrixView a, float* out) {
-  const int64_t kc = a.cols;
-  for (int64_t i0 = 0; i0 < a.rows; i0 += kTileRows) {
-    const int64_t rows = std::min(kTileRows, a.rows - i0);
-    const float* src = a.data + i0 * a.row_stride;
-    for (int64_t k = 0; k < kc; ++k) {
-      const float* col = src + k * a.col_stride;
-      for (int64_t i = 0; i < rows; ++i) out[i] = col[i * a.row_stride];
-      // The last panel is padded with zeros, so the micro-kernel never needs a short
-      // version: the padded rows of its tile are computed and thrown away.
-      for (int64_t i = rows; i < kTileRows; ++i) out[i] = 0.0f;
-      out += kTileRows;
+namespace {
+
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_shufflevector)
+#define BYO_HAVE_SHUFFLEVECTOR 1
+#endif
+#endif
+
+#ifdef BYO_HAVE_SHUFFLEVECTOR
+typedef float Float8 __attribute__((vector_size(8 * sizeof(float))));
+
+Float8 load8(const float* p) {
+  Float8 v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+// out[k*out_stride + l] = in[l*in_stride + k] for k, l in 0..7: an 8×8 transpose in
+// registers, three rounds of shuffles (AVX2: unpack, shuffle, permute of 128-bit halves),
+// so both the eight loads and the eight stores are whole vectors.
+void transpose8x8(const float* in, int64_t in_stride, float* out, int64_t out_stride) {
+  Float8 r[8], t[8], u[8];
+  for (int i = 0; i < 8; ++i) r[i] = load8(in + i * in_stride);
+  for (int i = 0; i < 8; i += 2) {  // interleave pairs of rows
+    t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+    t[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+  }
+  for (int i = 0; i < 8; i += 4) {  // interleave pairs of pairs
+    for (int h = 0; h < 2; ++h) {
+      u[i + 2 * h] = __builtin_shufflevector(t[i + h], t[i + 2 + h], 0, 1, 8, 9, 4, 5, 12, 13);
+      u[i + 2 * h + 1] =
+          __builtin_shufflevector(t[i + h], t[i + 2 + h], 2, 3, 10, 11, 6, 7, 14, 15);
+    }
+  }
+  for (int i = 0; i < 4; ++i) {  // join 128-bit halves
+    const Float8 lo = __builtin_shufflevector(u[i], u[i + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+    const Float8 hi = __builtin_shufflevector(u[i], u[i + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+    std::memcpy(out + i * out_stride, &lo, sizeof(lo));
+    std::memcpy(out + (i + 4) * out_stride, &hi, sizeof(hi));
+  }
+}
+#endif
+
+// Packing A and B is one operation seen from two sides: cut a matrix into panels of
+// `width` lanes (rows of A, columns of B) and write each panel step by step (k), the
+// `width` lanes of one step side by side:
+//
+//   out[(p*steps + k)*width + l] = src[(p*width + l)*lane_stride + k*step_stride]
+//
+// with zeros for the lanes past `lanes` in the last panel, so that the micro-kernel never
+// needs a short version: the padded part of its tile is computed and thrown away.
+// Which loop order is fast depends on which stride is 1.
+template <int64_t width>
+void pack_panels(const float* src, int64_t lane_stride, int64_t step_stride, int64_t lanes,
+                 int64_t steps, float* out) {
+  int64_t first_general = 0;  // lanes before this are already packed
+  if (lane_stride == 1) {
+    // Lanes contiguous (row-major B, transposed A): each step of a full panel is one
+    // contiguous copy. Walk step by step over all panels, so reads stream through memory.
+    const int64_t full_panels = lanes / width;
+    for (int64_t k = 0; k < steps; ++k) {
+      const float* row = src + k * step_stride;
+      for (int64_t p = 0; p < full_panels; ++p) {
+        std::copy(row + p * width, row + (p + 1) * width, out + (p * steps + k) * width);
+      }
+    }
+    first_general = full_panels * width;
+  } else if (step_stride == 1) {
+    // Steps contiguous (row-major A, transposed B): a transpose. Read 8 steps of each
+    // lane with one contiguous load into a small tile, then write the tile out step by
+    // step: contiguous reads and contiguous writes, instead of a strided gather per float.
+    constexpr int64_t kSteps = 8;
+    for (int64_t l0 = 0; l0 < lanes; l0 += width) {
+      const int64_t valid = std::min(width, lanes - l0);
+      float* panel = out + (l0 / width) * steps * width;
+      int64_t k0 = 0;
+#ifdef BYO_HAVE_SHUFFLEVECTOR
+      if constexpr (width % 8 == 0) {
+        if (valid == width) {  // full panels of B: 8×8 blocks transposed in registers
+          for (; k0 + 8 <= steps; k0 += 8) {
+            for (int64_t l = 0; l < width; l += 8) {
+              transpose8x8(src + (l0 + l) * lane_stride + k0, lane_stride, panel + k0 * width + l,
+                           width);
+            }
+          }
+        }
+      }
+#endif
+      for (; k0 + kSteps <= steps; k0 += kSteps) {
+        float tile[width][kSteps];
+        for (int64_t l = 0; l < width; ++l) {
+          const float* lane = src + (l0 + l) * lane_stride + k0;
+          for (int64_t k = 0; k < kSteps; ++k) tile[l][k] = l < valid ? lane[k] : 0.0f;
+        }
+        for (int64_t k = 0; k < kSteps; ++k) {
+          for (int64_t l = 0; l < width; ++l) panel[(k0 + k) * width + l] = tile[l][k];
+        }
+      }
+      for (; k0 < steps; ++k0) {
+        for (int64_t l = 0; l < width; ++l) {
+          panel[k0 * width + l] = l < valid ? src[(l0 + l) * lane_stride + k0] : 0.0f;
+        }
+      }
+    }
+    return;
+  }
+  // Any other strides, and the last partial panel of the contiguous-lanes case.
+  for (int64_t l0 = first_general; l0 < lanes; l0 += width) {
+    const int64_t valid = std::min(width, lanes - l0);
+    float* panel = out + (l0 / width) * steps * width;
+    for (int64_t k = 0; k < steps; ++k) {
+      const float* step = src + l0 * lane_stride + k * step_stride;
+      for (int64_t l = 0; l < valid; ++l) panel[l] = step[l * lane_stride];
+      for (int64_t l = valid; l < width; ++l) panel[l] = 0.0f;
+      panel += width;
     }
   }
 }
 
+}  // namespace
+
+// a is (mc, kc), out is ceil(mc/MR) panels of (kc, MR).
+void pack_a(ConstMatrixView a, float* out) {
+  pack_panels<kTileRows>(a.data, a.row_stride, a.col_stride, a.rows, a.cols, out);
+}
+
 // b is (kc, nc), out is ceil(nc/NR) panels of (kc, NR).
 void pack_b(ConstMatrixView b, float* out) {
-  const int64_t kc = b.rows;
-  const int64_t full_panels = b.col_stride == 1 ? b.cols / kTileCols : 0;
-  // Row-major B: walk it row by row, so that reads stream through memory; each row's
-  // floats are dealt out, NR at a time, to the panels.
-  for (int64_t k = 0; k < kc; ++k) {
-    const float* row = b.data + k * b.row_stride;
-    for (int64_t p = 0; p < full_panels; ++p) {
-      std::copy(row + p * kTileCols, row + (p + 1) * kTileCols, out + (p * kc + k) * kTileCols);
-    }
-  }
-  // Everything else (a transposed B, the last partial panel): element by element, zero-padded.
-  for (int64_t j0 = full_panels * kTileCols; j0 < b.cols; j0 += kTileCols) {
-    const int64_t cols = std::min(kTileCols, b.cols - j0);
-    const float* src = b.data + j0 * b.col_stride;
-    float* panel = out + (j0 / kTileCols) * kc * kTileCols;
-    for (int64_t k = 0; k < kc; ++k) {
-      const float* row = src + k * b.row_stride;
-      for (int64_t j = 0; j < cols; ++j) panel[j] = row[j * b.col_stride];
-      for (int64_t j = cols; j < kTileCols; ++j) panel[j] = 0.0f;
-      panel += kTileCols;
-    }
-  }
+  pack_panels<kTileCols>(b.data, b.col_stride, b.row_stride, b.cols, b.rows, out);
 }
 
 }  // namespace byo
