@@ -9,7 +9,7 @@ namespace byo {
 /// @brief Measures elapsed wall-clock time with a monotonic clock.
 class Timer {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Clock = std::chrono::steady_clock;  ///< Monotonic: never jumps when the system clock is set.
 
   /// @brief Starts timing now.
   Timer() : start_(Clock::now()) {}
