@@ -20,6 +20,7 @@ TEST(Storage, IsAlignedToACacheLine) {
   }
   EXPECT_TRUE(aligned64(NDArray::zeros({7, 3}).data()));
   EXPECT_THROW(Storage(-1), Error);
+  EXPECT_THROW(Storage(int64_t{1} << 62), Error);  // bytes would overflow int64
 }
 
 TEST(Factories, FillValues) {
@@ -88,6 +89,11 @@ TEST(Elements, UndefinedArray) {
   EXPECT_FALSE(a.defined());
   EXPECT_THROW(a.contiguous(), Error);
   EXPECT_THROW(a.at({}), Error);
+  EXPECT_THROW(a.map([](float x) { return x; }), Error);
+  EXPECT_THROW(a.zip(NDArray::scalar(1), [](float x, float y) { return x + y; }), Error);
+  EXPECT_THROW(a.sum(), Error);
+  EXPECT_THROW(a.transpose(0, 0), Error);
+  EXPECT_THROW(matmul(a, a), Error);
 }
 
 TEST(Constructor, RejectsViewsOutsideTheStorage) {

@@ -159,6 +159,7 @@ void order_by_input_stride(Shape& shape, Strides& in_strides, Strides& out_strid
 
 template <typename F>
 NDArray NDArray::map(F f) const {
+  BYO_CHECK(defined()) << "map: undefined array";
   NDArray out = NDArray::empty(shape_);
   if (is_contiguous()) {
     float* __restrict dst = out.data();
@@ -186,6 +187,7 @@ NDArray NDArray::map(F f) const {
 
 template <typename F>
 NDArray NDArray::zip(const NDArray& other, F f) const {
+  BYO_CHECK(defined() && other.defined()) << "zip: undefined array";
   BYO_CHECK(shape_ == other.shape_)
       << "zip: shapes " << shape_str(shape_) << " and " << shape_str(other.shape_)
       << " differ (zip does not broadcast)";
@@ -225,6 +227,7 @@ NDArray NDArray::reduce(const std::vector<int64_t>& dims, bool keepdim, float in
 template <typename F>
 NDArray NDArray::reduce_as(const char* op, const std::vector<int64_t>& dims, bool keepdim,
                            float init, F f) const {
+  BYO_CHECK(defined()) << op << ": undefined array";
   const detail::ReducePlan plan = detail::plan_reduce(shape_, dims, keepdim, op);
   NDArray out = NDArray::full(plan.out_shape, init);
   float* acc = out.data();

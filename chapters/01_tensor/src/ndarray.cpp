@@ -27,7 +27,8 @@ constexpr int64_t kHugePage = int64_t{2} << 20;
 }  // namespace
 
 Storage::Storage(int64_t size) : size_(size) {
-  BYO_CHECK(size >= 0) << "Storage: negative size " << size;
+  BYO_CHECK(size >= 0 && size <= std::numeric_limits<int64_t>::max() / kHugePage)
+      << "Storage: cannot allocate " << size << " floats";
   // std::aligned_alloc wants the byte count to be a multiple of the alignment, and may
   // return nullptr for 0 bytes; round up, and allocate at least one cache line.
   const int64_t bytes = std::max<int64_t>(size * static_cast<int64_t>(sizeof(float)), 1);
