@@ -7,6 +7,8 @@
 /// `kMnistFetchCommand`, so the error message is also the fix.
 #pragma once
 
+#include <cstdlib>
+#include <string>
 #include <string_view>
 
 namespace byo {
@@ -22,5 +24,11 @@ inline constexpr std::string_view kFashionMnistDefaultDir = "/usr/share/datasets
 
 /// @brief The environment variable that overrides `kMnistDefaultDir` (also read by the fetch).
 inline constexpr std::string_view kMnistDirEnvVar = "BYO_MNIST_DIR";
+
+/// @brief Where programs look for MNIST: `$BYO_MNIST_DIR` if set, else `kMnistDefaultDir`.
+inline std::string default_mnist_dir() {
+  const char* env = std::getenv(std::string(kMnistDirEnvVar).c_str());
+  return env != nullptr && *env != '\0' ? std::string(env) : std::string(kMnistDefaultDir);
+}
 
 }  // namespace byo

@@ -91,25 +91,35 @@ bool Table::right_aligned(size_t column) const {
 }
 
 std::string Table::str(TableStyle style) const {
+  const bool markdown = style == TableStyle::markdown;
+  // In Markdown a '|' inside a cell would end the cell.
+  auto text = [markdown](const std::string& cell) {
+    if (!markdown || cell.find('|') == std::string::npos) return cell;
+    std::string escaped;
+    for (const char ch : cell) {
+      if (ch == '|') escaped += '\\';
+      escaped += ch;
+    }
+    return escaped;
+  };
   const size_t n = headers_.size();
   std::vector<int64_t> widths(n);
   std::vector<bool> right(n);
   for (size_t c = 0; c < n; ++c) {
-    widths[c] = display_width(headers_[c]);
+    widths[c] = display_width(text(headers_[c]));
     for (const auto& row : rows_) {
-      if (!row.empty()) widths[c] = std::max(widths[c], display_width(row[c]));
+      if (!row.empty()) widths[c] = std::max(widths[c], display_width(text(row[c])));
     }
     right[c] = right_aligned(c);
   }
 
   std::string out;
-  const bool markdown = style == TableStyle::markdown;
   const char* gap = markdown ? " | " : "  ";
   auto emit = [&](const std::vector<std::string>& cells) {
     std::string line = markdown ? "| " : "";
     for (size_t c = 0; c < n; ++c) {
       if (c > 0) line += gap;
-      line += pad(cells[c], widths[c], right[c]);
+      line += pad(text(cells[c]), widths[c], right[c]);
     }
     if (markdown) line += " |";
     trim_right(line);
@@ -120,7 +130,7 @@ std::string Table::str(TableStyle style) const {
     for (size_t c = 0; c < n; ++c) {
       if (markdown) {
         // Markdown's marker: the colon is on the side the column is aligned to.
-        const auto dashes = static_cast<size_t>(std::max<int64_t>(widths[c] + 1, 3));
+        const auto dashes = static_cast<size_t>(widths[c] + 1);
         line += right[c] ? "" : ":";
         line.append(dashes, '-');
         line += right[c] ? ":|" : "|";

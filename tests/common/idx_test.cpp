@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -13,6 +14,7 @@
 
 #include "byo/check.h"
 #include "byo/idx.h"
+#include "byo/mnist_files.h"
 #include "byo/random.h"
 
 namespace {
@@ -261,6 +263,27 @@ TEST(IdxRealFile, FashionMnistTestLabelsWhenInstalled) {
     ++counts[label];
   }
   for (const int count : counts) EXPECT_EQ(count, 1000);  // Fashion-MNIST's test set is balanced
+}
+
+}  // namespace
+
+namespace {
+
+TEST(MnistFiles, DefaultDirectoryHonoursTheEnvironment) {
+  const char* saved = std::getenv("BYO_MNIST_DIR");
+  const std::string saved_value = saved != nullptr ? saved : "";
+  unsetenv("BYO_MNIST_DIR");
+  EXPECT_EQ(byo::default_mnist_dir(), "data/mnist");
+  setenv("BYO_MNIST_DIR", "/elsewhere/mnist", 1);
+  EXPECT_EQ(byo::default_mnist_dir(), "/elsewhere/mnist");
+  setenv("BYO_MNIST_DIR", "", 1);  // set but empty counts as unset
+  EXPECT_EQ(byo::default_mnist_dir(), "data/mnist");
+  if (saved != nullptr) {
+    setenv("BYO_MNIST_DIR", saved_value.c_str(), 1);
+  } else {
+    unsetenv("BYO_MNIST_DIR");
+  }
+  EXPECT_EQ(byo::kMnistFetchCommand, "cmake --build build --target mnist");
 }
 
 }  // namespace

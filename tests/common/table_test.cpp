@@ -55,6 +55,16 @@ TEST(Table, ExplicitAlignmentPlaceholdersUnitsAndSeparators) {
   EXPECT_EQ(out.str(), table.str());
 }
 
+TEST(Table, MarkdownEscapesPipes) {
+  byo::Table table({"a|b", "n"});
+  table.add_row({"x", "1"});
+  EXPECT_EQ(table.str(byo::TableStyle::markdown),
+            "| a\\|b | n |\n"
+            "|:-----|--:|\n"
+            "| x    | 1 |\n");
+  EXPECT_EQ(table.str(), "a|b  n\n---  -\nx    1\n");
+}
+
 TEST(Table, WidthCountsCharactersNotBytes) {
   EXPECT_EQ(byo::display_width("µs"), 2);
   byo::Table table({"µs", "x"});

@@ -1,0 +1,166 @@
+/// @file
+/// @brief ch07_bench: GFLOP/s of every rung of the GEMM ladder, beside OpenBLAS if installed.
+///
+///     ./build/chapters/07_im2col/ch07_bench --benchmark_repetitions=5
+///         --benchmark_report_aggregates_only=true     (one line)
+///
+/// Square sizes 256, 512, 1024 and the GEMMs of one LeNet training step at batch 128.
+/// Counter GFLOP/s = 2·M·N·K / seconds. Single-threaded runs are timed in CPU time of the
+/// calling thread, which stays honest when other programs share the cores; the
+/// multi-threaded runs (gemm_parallel, OpenBLAS with 2 threads) in wall-clock time,
+/// since their other threads' CPU time is not counted. On an idle machine the two agree
+/// for a single thread.
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "byo/gemm.h"
+#include "byo/im2col.h"
+#include "byo/random.h"
+
+#ifdef BYO_HAVE_OPENBLAS
+#include <cblas.h>
+#endif
+
+namespace {
+
+struct Problem {
+  std::string name;
+  int64_t m, n, k;
+  bool b_transposed;  // B given as a view of an (N, K) buffer, as Linear's weight is
+};
+
+struct Operands {
+  std::vector<float> a, b, c;
+  explicit Operands(const Problem& p) {
+    byo::Generator gen(42);
+    auto fill = [&](std::vector<float>& v, int64_t size) {
+      v.resize(static_cast<size_t>(size));
+      for (float& x : v) x = static_cast<float>(gen.uniform(-1.0, 1.0));
+    };
+    fill(a, p.m * p.k);
+    fill(b, p.k * p.n);
+    fill(c, p.m * p.n);
+  }
+  byo::ConstMatrixView a_view(const Problem& p) const { return {a.data(), p.m, p.k, p.k, 1}; }
+  byo::ConstMatrixView b_view(const Problem& p) const {
+    return p.b_transposed ? byo::ConstMatrixView{b.data(), p.k, p.n, 1, p.k}
+                          : byo::ConstMatrixView{b.data(), p.k, p.n, p.n, 1};
+  }
+  byo::MatrixView c_view(const Problem& p) { return {c.data(), p.m, p.n, p.n, 1}; }
+};
+
+void set_gflops(benchmark::State& state, const Problem& p) {
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      2.0 * static_cast<double>(p.m * p.n * p.k) * 1e-9 * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate);
+}
+
+void run_rung(benchmark::State& state, byo::GemmKernel gemm, const Problem& p) {
+  Operands ops(p);
+  for (auto _ : state) {
+    gemm(ops.a_view(p), ops.b_view(p), ops.c_view(p), false);
+    benchmark::DoNotOptimize(ops.c.data());
+    benchmark::ClobberMemory();
+  }
+  set_gflops(state, p);
+}
+
+#ifdef BYO_HAVE_OPENBLAS
+void run_openblas(benchmark::State& state, int threads, const Problem& p) {
+  openblas_set_num_threads(threads);
+  Operands ops(p);
+  const auto m = static_cast<int>(p.m), n = static_cast<int>(p.n), k = static_cast<int>(p.k);
+  for (auto _ : state) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, p.b_transposed ? CblasTrans : CblasNoTrans, m, n, k,
+                1.0f, ops.a.data(), k, ops.b.data(), p.b_transposed ? k : n, 0.0f, ops.c.data(), n);
+    benchmark::DoNotOptimize(ops.c.data());
+    benchmark::ClobberMemory();
+  }
+  set_gflops(state, p);
+}
+#endif
+
+void run_im2col(benchmark::State& state, const byo::ConvGeometry& g) {
+  std::vector<float> x(static_cast<size_t>(g.input_numel()), 0.5f);
+  std::vector<float> col(static_cast<size_t>(g.col_rows() * g.col_cols()));
+  for (auto _ : state) {
+    byo::im2col(x, g, col);
+    benchmark::DoNotOptimize(col.data());
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(col.size() * sizeof(float)));
+}
+
+void run_col2im(benchmark::State& state, const byo::ConvGeometry& g) {
+  std::vector<float> x(static_cast<size_t>(g.input_numel()));
+  std::vector<float> col(static_cast<size_t>(g.col_rows() * g.col_cols()), 0.5f);
+  for (auto _ : state) {
+    byo::col2im(col, g, x);
+    benchmark::DoNotOptimize(x.data());
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(col.size() * sizeof(float)));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  struct Rung {
+    const char* name;
+    byo::GemmKernel gemm;
+  };
+  const Rung rungs[] = {{"naive", byo::gemm_naive},
+                        {"loop_order", byo::gemm_loop_order},
+                        {"blocked", byo::gemm_blocked},
+                        {"packed", byo::gemm_packed},
+                        {"parallel", byo::gemm_parallel}};
+  // LeNet at batch 128, as GEMMs: conv1 forward is weight (6, 1·5·5) · col (25, 128·28·28),
+  // conv2 forward is (16, 6·5·5) · (150, 128·10·10), and fc1 (Linear 400→120) is
+  // x (128, 400) · Wᵀ with W stored (120, 400).
+  const std::vector<Problem> problems = {{"256", 256, 256, 256, false},
+                                         {"512", 512, 512, 512, false},
+                                         {"1024", 1024, 1024, 1024, false},
+                                         {"lenet_conv1", 6, 128 * 28 * 28, 25, false},
+                                         {"lenet_conv2", 16, 128 * 10 * 10, 150, false},
+                                         {"lenet_fc1", 128, 120, 400, true}};
+
+  for (const Problem& p : problems) {
+    for (const Rung& rung : rungs) {
+      // The naive loop needs seconds per 1024³ product: it is left out there.
+      if (std::string(rung.name) == "naive" && p.name == "1024") continue;
+      auto* bench = benchmark::RegisterBenchmark(("gemm/" + p.name + "/" + rung.name).c_str(),
+                                                 run_rung, rung.gemm, p);
+      bench->Unit(benchmark::kMillisecond);
+      if (rung.gemm == byo::gemm_parallel) bench->UseRealTime();
+    }
+#ifdef BYO_HAVE_OPENBLAS
+    for (int threads : {1, 2}) {
+      auto* bench = benchmark::RegisterBenchmark(
+          ("gemm/" + p.name + "/openblas_" + std::to_string(threads) + "t").c_str(), run_openblas,
+          threads, p);
+      bench->Unit(benchmark::kMillisecond);
+      if (threads > 1) bench->UseRealTime();
+    }
+#endif
+  }
+  const byo::ConvGeometry conv1{128, 1, 28, 28, 5, 5, 1, 1, 2, 2};
+  const byo::ConvGeometry conv2{128, 6, 14, 14, 5, 5, 1, 1, 0, 0};
+  benchmark::RegisterBenchmark("im2col/lenet_conv1", run_im2col, conv1)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+  benchmark::RegisterBenchmark("im2col/lenet_conv2", run_im2col, conv2)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+  benchmark::RegisterBenchmark("col2im/lenet_conv1", run_col2im, conv1)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+  benchmark::RegisterBenchmark("col2im/lenet_conv2", run_col2im, conv2)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,90 @@
+/// @file
+/// @brief Grades chapter 7's exercises against their naive twins.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "byo/gemm.h"
+#include "byo/grader.h"
+#include "byo/micro_kernel.h"
+#include "byo/random.h"
+#include "ch07_exercises.h"
+
+namespace {
+
+std::vector<float> random_vector(int64_t size, byo::Generator& gen) {
+  std::vector<float> v(static_cast<size_t>(size));
+  for (float& x : v) x = static_cast<float>(gen.uniform(-1.0, 1.0));
+  return v;
+}
+
+// The naive twin of col2im: walk im2col's definition and scatter-add each entry.
+std::vector<float> col2im_reference(const std::vector<float>& col, const byo::ConvGeometry& g) {
+  std::vector<float> x(static_cast<size_t>(g.input_numel()), 0.0f);
+  const int64_t out_h = g.out_h(), out_w = g.out_w();
+  for (int64_t row = 0; row < g.col_rows(); ++row) {
+    const int64_t c = row / (g.kernel_h * g.kernel_w), r = row / g.kernel_w % g.kernel_h,
+                  s = row % g.kernel_w;
+    for (int64_t column = 0; column < g.col_cols(); ++column) {
+      const int64_t n = column / (out_h * out_w), p = column / out_w % out_h, q = column % out_w;
+      const int64_t h = p * g.stride_h - g.pad_h + r, w = q * g.stride_w - g.pad_w + s;
+      if (h < 0 || h >= g.height || w < 0 || w >= g.width) continue;
+      x[static_cast<size_t>(((n * g.channels + c) * g.height + h) * g.width + w)] +=
+          col[static_cast<size_t>(row * g.col_cols() + column)];
+    }
+  }
+  return x;
+}
+
+byo::GradeResult grade_col2im() {
+  // (N, C, H, W, R, S, stride_h, stride_w, pad_h, pad_w): LeNet's convolutions, a 1×1
+  // kernel, stride 2, padding, and a non-square window.
+  const std::vector<byo::ConvGeometry> cases = {
+      {2, 1, 28, 28, 5, 5, 1, 1, 2, 2}, {2, 6, 14, 14, 5, 5, 1, 1, 0, 0},
+      {1, 3, 7, 7, 1, 1, 1, 1, 0, 0},   {2, 2, 9, 8, 3, 3, 2, 2, 1, 1},
+      {1, 2, 6, 9, 2, 4, 1, 3, 0, 2},   {3, 1, 5, 5, 5, 5, 2, 2, 2, 2}};
+  byo::Generator gen(7);
+  double worst = 0.0;
+  for (const auto& g : cases) {
+    const auto col = random_vector(g.col_rows() * g.col_cols(), gen);
+    const auto expected = col2im_reference(col, g);
+    std::vector<float> got = random_vector(g.input_numel(), gen);  // must be overwritten
+    byo::exercises::col2im(col, g, got);
+    for (size_t i = 0; i < got.size(); ++i) {
+      worst = std::max(worst, static_cast<double>(std::abs(got[i] - expected[i])));
+    }
+  }
+  return {worst <= 1e-5, worst, "max |x - reference| over 6 geometries"};
+}
+
+byo::GradeResult grade_micro_kernel() {
+  // Whole GEMMs through gemm_packed with the learner's kernel: full tiles, edge tiles,
+  // several kc slices, a transposed operand.
+  const int64_t shapes[][3] = {{6, 16, 1}, {1, 1, 1}, {13, 37, 300}, {50, 70, 29}, {97, 33, 513}};
+  byo::Generator gen(11);
+  double worst = 0.0;
+  for (const auto& shape : shapes) {
+    const int64_t m = shape[0], n = shape[1], k = shape[2];
+    const auto a = random_vector(m * k, gen);
+    const auto b = random_vector(k * n, gen);
+    std::vector<float> expected(static_cast<size_t>(m * n)), got(expected.size());
+    const byo::ConstMatrixView a_view{a.data(), m, k, k, 1};
+    const byo::ConstMatrixView b_view_t{b.data(), k, n, 1, k};  // B stored as (N,K)
+    byo::gemm_naive(a_view, b_view_t, {expected.data(), m, n, n, 1}, false);
+    byo::gemm_packed_with(byo::exercises::micro_kernel, byo::GemmBlocking{}, a_view, b_view_t,
+                          {got.data(), m, n, n, 1}, false);
+    for (size_t i = 0; i < got.size(); ++i) {
+      const double scale = std::sqrt(static_cast<double>(k));
+      worst = std::max(worst, std::abs(static_cast<double>(got[i]) - expected[i]) / scale);
+    }
+  }
+  return {worst <= 1e-5, worst, "max |C - gemm_naive| / sqrt(K) over 5 shapes"};
+}
+
+}  // namespace
+
+int main() {
+  return byo::run_grader("Chapter 7: im2col and GEMM",
+                         {{"col2im", grade_col2im}, {"micro-kernel", grade_micro_kernel}});
+}
