@@ -1,0 +1,101 @@
+/// @file
+/// @brief The differentiable operations on Tensors, each a free function.
+///
+/// Every op runs its forward on NDArrays (chapters 1 and 3), records a Node (see
+/// byo/autograd.h) when some input requires grad, and times its forward with the profiler.
+/// Binary ops broadcast as NumPy does; their backward reduces each gradient back to its
+/// input's shape with `sum_to`, the reduction that undoes a broadcast.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "byo/tensor.h"
+
+namespace byo {
+
+/// @name Elementwise, broadcasting
+/// @{
+/// @brief a + b.
+Tensor add(const Tensor& a, const Tensor& b);
+/// @brief a - b.
+Tensor sub(const Tensor& a, const Tensor& b);
+/// @brief a * b.
+Tensor mul(const Tensor& a, const Tensor& b);
+/// @brief a / b.
+Tensor div(const Tensor& a, const Tensor& b);
+/// @}
+
+/// @name Elementwise, one input
+/// @{
+/// @brief -x.
+Tensor neg(const Tensor& x);
+/// @brief x ^ exponent (a scalar exponent).
+Tensor pow(const Tensor& x, float exponent);
+/// @brief e ^ x.
+Tensor exp(const Tensor& x);
+/// @brief Natural logarithm.
+Tensor log(const Tensor& x);
+/// @brief Square root.
+Tensor sqrt(const Tensor& x);
+/// @brief 1 / (1 + e^-x).
+Tensor sigmoid(const Tensor& x);
+/// @brief Hyperbolic tangent.
+Tensor tanh(const Tensor& x);
+/// @brief max(x, 0); the gradient at 0 is 0, as in PyTorch.
+Tensor relu(const Tensor& x);
+/// @}
+
+/// @name Matrix products
+/// @{
+/// @brief (M,K)·(K,N) → (M,N); batched (...,M,K)·(...,K,N) with equal batch dims; or
+///        (...,M,K)·(K,N), the same matrix for every batch entry.
+Tensor matmul(const Tensor& a, const Tensor& b);
+/// @brief x·weightᵀ + bias in one op: x is (N,in), weight (out,in), bias (out) or undefined.
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = Tensor());
+/// @}
+
+/// @name Reductions
+/// @{
+/// @brief Sum of all elements, 0-d.
+Tensor sum(const Tensor& x);
+/// @brief Sum over `dims` (negative dims count from the end).
+Tensor sum(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim = false);
+/// @brief Mean of all elements, 0-d.
+Tensor mean(const Tensor& x);
+/// @brief Mean over `dims`.
+Tensor mean(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim = false);
+/// @brief Largest value along `dim`. As torch.max(x, dim), the whole gradient goes to one
+///        element per slice: the first maximum (the index argmax returns).
+Tensor max(const Tensor& x, int64_t dim, bool keepdim = false);
+/// @}
+
+/// @name Shape (views where the layout allows)
+/// @{
+/// @brief Same elements, new shape; one size may be -1.
+Tensor reshape(const Tensor& x, const Shape& shape);
+/// @brief As reshape, but throws if the layout needs a copy.
+Tensor view(const Tensor& x, const Shape& shape);
+/// @brief Result dim i is x's dim `dims[i]`.
+Tensor permute(const Tensor& x, const std::vector<int64_t>& dims);
+/// @brief Swaps two dims.
+Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1);
+/// @brief Merges dims start_dim..end_dim into one.
+Tensor flatten(const Tensor& x, int64_t start_dim = 0, int64_t end_dim = -1);
+/// @}
+
+/// @name Softmax and losses
+/// @{
+/// @brief log(softmax(x)) along `dim`: x - max - log(sum(exp(x - max))), stable.
+Tensor log_softmax(const Tensor& x, int64_t dim);
+/// @brief exp(x - max) / sum(exp(x - max)) along `dim`.
+Tensor softmax(const Tensor& x, int64_t dim);
+/// @brief Mean over the batch of -log_softmax(logits)[i, labels[i]]. logits is (N,C),
+///        labels is (N) holding class indices as floats; throws if a label is not an
+///        integer in [0, C). Labels get no gradient.
+Tensor cross_entropy(const Tensor& logits, const Tensor& labels);
+/// @brief Mean of (input - target)², shapes equal.
+Tensor mse_loss(const Tensor& input, const Tensor& target);
+/// @}
+
+}  // namespace byo
