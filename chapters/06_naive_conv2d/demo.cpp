@@ -56,12 +56,13 @@ int main(int argc, char** argv) {
   for (float& y : label_values) y = static_cast<float>(gen.below(10));
   byo::Tensor labels = byo::from_vector(label_values, {batch});
 
-  std::printf("LeNet-5 (classic), batch %d, %d forward+backward steps, %s conv kernels\n\n",
-              batch, steps, "naive");
+  std::printf("LeNet-5 (classic), batch %d, %d forward+backward steps, %s conv kernels\n\n", batch,
+              steps, "naive");
   byo::profiler::enable(true);
   byo::Timer timer;
   for (int step = 0; step < steps; ++step) {
-    byo::Tensor h = byo::avg_pool2d(byo::conv2d(images, c1w, c1b, {1, 1}, {2, 2}).sigmoid(), {2, 2});
+    byo::Tensor h =
+        byo::avg_pool2d(byo::conv2d(images, c1w, c1b, {1, 1}, {2, 2}).sigmoid(), {2, 2});
     h = byo::avg_pool2d(byo::conv2d(h, c2w, c2b).sigmoid(), {2, 2});
     h = byo::flatten(h, 1);
     h = byo::linear(h, f1w, f1b).sigmoid();

@@ -76,8 +76,9 @@ TEST(ConvGeometry, RefusesShapesThatCannotWork) {
 }
 
 TEST(ConvGeometry, RefusesPoolingThatCannotWork) {
-  std::string m =
-      error_of([] { pool2d_geometry({1, 1, 8, 8}, {2, 2}, {2, 2}, {2, 2}, "max_pool2d"); });
+  std::string m = error_of([] {
+    pool2d_geometry({1, 1, 8, 8}, {2, 2}, {2, 2}, {2, 2}, "max_pool2d");
+  });
   EXPECT_NE(m.find("max_pool2d"), std::string::npos) << m;
   EXPECT_NE(m.find("at most half"), std::string::npos) << m;
   EXPECT_THROW(pool2d_geometry({1, 1, 2, 2}, {3, 3}, {1, 1}, {0, 0}, "avg_pool2d"), Error);

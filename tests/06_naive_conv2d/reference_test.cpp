@@ -66,8 +66,8 @@ Size2 pair(const Case& c, const std::string& key) {
 
 void expect_close(const NDArray& actual, const NDArray& expected, const std::string& what) {
   ASSERT_EQ(actual.shape(), expected.shape()) << what;
-  EXPECT_TRUE(allclose(actual, expected, 1e-5f, 1e-5f)) << what << "\nactual:   " << actual
-                                                        << "\nexpected: " << expected;
+  EXPECT_TRUE(allclose(actual, expected, 1e-5f, 1e-5f))
+      << what << "\nactual:   " << actual << "\nexpected: " << expected;
 }
 
 TEST(Reference, FileHasEveryCase) {

@@ -20,8 +20,8 @@ using Conv2dForwardKernel = void (*)(const ConvGeometry& g, const float* x, cons
                                      const float* bias, float* out);
 /// @brief grad_x = ∂loss/∂x. grad_out is (N,K,P,Q), w is (K,C,R,S), grad_x is (N,C,H,W) and
 ///        is overwritten.
-using Conv2dGradInputKernel = void (*)(const ConvGeometry& g, const float* grad_out,
-                                       const float* w, float* grad_x);
+using Conv2dGradInputKernel = void (*)(const ConvGeometry& g, const float* grad_out, const float* w,
+                                       float* grad_x);
 /// @brief grad_w = ∂loss/∂w and grad_bias = ∂loss/∂bias. x is (N,C,H,W), grad_out is
 ///        (N,K,P,Q), grad_w is (K,C,R,S), grad_bias is (K) or null; both are overwritten.
 using Conv2dGradWeightKernel = void (*)(const ConvGeometry& g, const float* x,
@@ -42,8 +42,8 @@ ConvKernels& conv_kernels();
 ConvKernels naive_conv_kernels();
 
 /// @brief Forward as seven nested loops: out[n,k,p,q] = bias[k] + Σ_c Σ_r Σ_s x·w.
-void conv2d_forward_naive(const ConvGeometry& g, const float* x, const float* w,
-                          const float* bias, float* out);
+void conv2d_forward_naive(const ConvGeometry& g, const float* x, const float* w, const float* bias,
+                          float* out);
 /// @brief Every output gradient scattered back onto the inputs its window read.
 void conv2d_grad_input_naive(const ConvGeometry& g, const float* grad_out, const float* w,
                              float* grad_x);

@@ -3,7 +3,8 @@
 ///
 /// Edit max_pool_backward.cpp and conv_grad_weight.cpp in this folder, then grade them:
 ///
-///     cmake --build build --target ch06_exercises && ctest --test-dir build -L ch06_exercises --output-on-failure
+///     cmake --build build --target ch06_exercises && ctest --test-dir build -L ch06_exercises
+///     --output-on-failure
 ///
 /// The grader wraps your loop in a Tensor op and runs gradcheck on it.
 #pragma once
@@ -22,7 +23,7 @@ void max_pool2d_backward(const ConvGeometry& g, const float* grad_out, const int
 
 /// @brief Exercise 2: the weight and bias gradients of conv2d. x is (N,C,H,W), grad_out is
 ///        (N,K,P,Q), grad_w is (K,C,R,S) and grad_bias is (K); overwrite both.
-void conv2d_grad_weight(const ConvGeometry& g, const float* x, const float* grad_out,
-                        float* grad_w, float* grad_bias);
+void conv2d_grad_weight(const ConvGeometry& g, const float* x, const float* grad_out, float* grad_w,
+                        float* grad_bias);
 
 }  // namespace byo::exercises

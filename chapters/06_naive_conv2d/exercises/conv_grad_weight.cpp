@@ -13,8 +13,8 @@
 
 namespace byo::exercises {
 
-void conv2d_grad_weight(const ConvGeometry& g, const float* x, const float* grad_out,
-                        float* grad_w, float* grad_bias) {
+void conv2d_grad_weight(const ConvGeometry& g, const float* x, const float* grad_out, float* grad_w,
+                        float* grad_bias) {
   (void)g, (void)x, (void)grad_out, (void)grad_w, (void)grad_bias;
   BYO_NOT_IMPLEMENTED();
 }

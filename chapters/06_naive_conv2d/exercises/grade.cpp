@@ -82,7 +82,8 @@ GradeResult grade_max_pool() {
   GradeResult grade{true, 0.0, ""};
   Generator gen(1);
   for (const Case& c : cases) {
-    // Distinct values 0.1 apart: no ties for gradcheck's small steps to flip.
+    // Distinct values 0.1 apart, and a step of at most 1e-3·|x|: no window changes its
+    // winner, and max pooling is piecewise linear, so the small step is exact.
     std::vector<float> values(static_cast<size_t>(numel(c.x)));
     std::iota(values.begin(), values.end(), 0.0f);
     gen.shuffle(std::span<float>(values));
@@ -92,7 +93,7 @@ GradeResult grade_max_pool() {
         [&](const std::vector<Tensor>& in) {
           return learner_max_pool(in[0], c.kernel, c.stride, c.padding);
         },
-        {x});
+        {x}, GradcheckOptions{.eps = 1e-3});
     grade.passed = grade.passed && r.passed();
     grade.worst_error = std::max(grade.worst_error, r.max_abs_error());
   }

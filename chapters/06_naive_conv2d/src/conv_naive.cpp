@@ -21,8 +21,8 @@ ConvKernels& conv_kernels() {
 }
 
 // x is (N,C,H,W), w is (K,C,R,S), bias is (K) or null, out is (N,K,P,Q)
-void conv2d_forward_naive(const ConvGeometry& g, const float* x, const float* w,
-                          const float* bias, float* out) {
+void conv2d_forward_naive(const ConvGeometry& g, const float* x, const float* w, const float* bias,
+                          float* out) {
   for (int64_t n = 0; n < g.batch; ++n) {
     for (int64_t k = 0; k < g.out_channels; ++k) {
       for (int64_t p = 0; p < g.out_h; ++p) {

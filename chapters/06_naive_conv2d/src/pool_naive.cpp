@@ -95,7 +95,6 @@ void max_pool2d_forward(const ConvGeometry& g, const float* x, float* out, int64
 void max_pool2d_backward(const ConvGeometry& g, const float* grad_out, const int64_t* argmax,
                          float* grad_x) {
   std::fill_n(grad_x, g.batch * g.in_channels * g.in_h * g.in_w, 0.0f);
-  const int64_t plane = g.in_h * g.in_w;
   for (int64_t n = 0; n < g.batch; ++n) {
     for (int64_t c = 0; c < g.in_channels; ++c) {
       float* grad_plane = grad_x + g.x_index(n, c, 0, 0);

@@ -6,8 +6,8 @@
 namespace byo::exercises {
 
 // x is (N,C,H,W), grad_out is (N,K,P,Q), grad_w is (K,C,R,S), grad_bias is (K)
-void conv2d_grad_weight(const ConvGeometry& g, const float* x, const float* grad_out,
-                        float* grad_w, float* grad_bias) {
+void conv2d_grad_weight(const ConvGeometry& g, const float* x, const float* grad_out, float* grad_w,
+                        float* grad_bias) {
   std::fill_n(grad_w, g.out_channels * g.in_channels * g.kernel_h * g.kernel_w, 0.0f);
   std::fill_n(grad_bias, g.out_channels, 0.0f);
   for (int64_t n = 0; n < g.batch; ++n) {
