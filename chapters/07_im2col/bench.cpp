@@ -88,7 +88,7 @@ void run_openblas(benchmark::State& state, int threads, const Problem& p) {
 }
 #endif
 
-void run_im2col(benchmark::State& state, const byo::ConvGeometry& g) {
+void run_im2col(benchmark::State& state, const byo::Im2colGeometry& g) {
   std::vector<float> x(static_cast<size_t>(g.input_numel()), 0.5f);
   std::vector<float> col(static_cast<size_t>(g.col_rows() * g.col_cols()));
   for (auto _ : state) {
@@ -98,7 +98,7 @@ void run_im2col(benchmark::State& state, const byo::ConvGeometry& g) {
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(col.size() * sizeof(float)));
 }
 
-void run_col2im(benchmark::State& state, const byo::ConvGeometry& g) {
+void run_col2im(benchmark::State& state, const byo::Im2colGeometry& g) {
   std::vector<float> x(static_cast<size_t>(g.input_numel()));
   std::vector<float> col(static_cast<size_t>(g.col_rows() * g.col_cols()), 0.5f);
   for (auto _ : state) {
@@ -155,8 +155,8 @@ int main(int argc, char** argv) {
     }
 #endif
   }
-  const byo::ConvGeometry conv1{128, 1, 28, 28, 5, 5, 1, 1, 2, 2};
-  const byo::ConvGeometry conv2{128, 6, 14, 14, 5, 5, 1, 1, 0, 0};
+  const byo::Im2colGeometry conv1{128, 1, 28, 28, 5, 5, 1, 1, 2, 2};
+  const byo::Im2colGeometry conv2{128, 6, 14, 14, 5, 5, 1, 1, 0, 0};
   benchmark::RegisterBenchmark("im2col/lenet_conv1", run_im2col, conv1)
       ->Unit(benchmark::kMillisecond)
       ->UseRealTime();

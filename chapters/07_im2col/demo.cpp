@@ -24,7 +24,7 @@ void print_matrix(const char* title, const std::vector<float>& m, int64_t rows, 
 
 int main() {
   // One 1-channel 4×4 image and a 3×3 window with stride 1: four windows, four columns.
-  const byo::ConvGeometry g{1, 1, 4, 4, 3, 3, 1, 1, 0, 0};
+  const byo::Im2colGeometry g{1, 1, 4, 4, 3, 3, 1, 1, 0, 0};
   std::vector<float> x(16);
   for (int i = 0; i < 16; ++i) x[static_cast<size_t>(i)] = static_cast<float>(i + 1);
   print_matrix("image x", x, 4, 4);

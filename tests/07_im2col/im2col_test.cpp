@@ -22,7 +22,7 @@ std::vector<float> random_vector(int64_t size, Generator& gen) {
 
 // x is (N,C,H,W), w is (K,C,R,S), out is (N,K,P,Q): the seven loops of chapter 6.
 std::vector<float> conv2d_loops(const std::vector<float>& x, const std::vector<float>& w,
-                                int64_t k_out, const ConvGeometry& g) {
+                                int64_t k_out, const Im2colGeometry& g) {
   const int64_t p_out = g.out_h(), q_out = g.out_w();
   std::vector<float> out(static_cast<size_t>(g.batch * k_out * p_out * q_out), 0.0f);
   for (int64_t n = 0; n < g.batch; ++n)
@@ -46,7 +46,7 @@ std::vector<float> conv2d_loops(const std::vector<float>& x, const std::vector<f
 }
 
 // (N, C, H, W, R, S, stride_h, stride_w, pad_h, pad_w)
-const ConvGeometry kGeometries[] = {
+const Im2colGeometry kGeometries[] = {
     {2, 1, 28, 28, 5, 5, 1, 1, 2, 2},  // LeNet conv1 (modern, padded)
     {2, 6, 14, 14, 5, 5, 1, 1, 0, 0},  // LeNet conv2
     {1, 3, 7, 7, 1, 1, 1, 1, 0, 0},    // 1×1 kernel
@@ -57,7 +57,7 @@ const ConvGeometry kGeometries[] = {
     {1, 2, 10, 7, 3, 2, 3, 1, 4, 0},   // padding larger than the window
 };
 
-std::string describe(const ConvGeometry& g) {
+std::string describe(const Im2colGeometry& g) {
   return "x (" + std::to_string(g.batch) + "," + std::to_string(g.channels) + "," +
          std::to_string(g.height) + "," + std::to_string(g.width) + ") kernel " +
          std::to_string(g.kernel_h) + "x" + std::to_string(g.kernel_w) + " stride " +
@@ -71,7 +71,7 @@ TEST(Im2col, HandExample) {
   //   4 5 6      windows: [1 2 4 5] [2 3 5 6] [4 5 7 8] [5 6 8 9]
   //   7 8 9
   const std::vector<float> x = {1, 2, 3, 4, 5, 6, 7, 8, 9};
-  const ConvGeometry g{1, 1, 3, 3, 2, 2, 1, 1, 0, 0};
+  const Im2colGeometry g{1, 1, 3, 3, 2, 2, 1, 1, 0, 0};
   ASSERT_EQ(g.col_rows(), 4);
   ASSERT_EQ(g.col_cols(), 4);
   std::vector<float> col(16);
@@ -86,7 +86,7 @@ TEST(Im2col, HandExample) {
 TEST(Im2col, HandExampleWithPaddingAndStride) {
   // 2×2 image, 3×3 window, padding 1, stride 2: output 1×1, the window centred on (0, 0).
   const std::vector<float> x = {1, 2, 3, 4};
-  const ConvGeometry g{1, 1, 2, 2, 3, 3, 2, 2, 1, 1};
+  const Im2colGeometry g{1, 1, 2, 2, 3, 3, 2, 2, 1, 1};
   ASSERT_EQ(g.out_h(), 1);
   ASSERT_EQ(g.out_w(), 1);
   std::vector<float> col(9, -1.0f);
@@ -97,7 +97,7 @@ TEST(Im2col, HandExampleWithPaddingAndStride) {
 TEST(Im2col, ConvolutionIsWeightTimesColumns) {
   Generator gen(1);
   const int64_t k_out = 4;
-  for (const ConvGeometry& g : kGeometries) {
+  for (const Im2colGeometry& g : kGeometries) {
     const auto x = random_vector(g.input_numel(), gen);
     const auto w = random_vector(k_out * g.col_rows(), gen);
     std::vector<float> col(static_cast<size_t>(g.col_rows() * g.col_cols()));
@@ -120,7 +120,7 @@ TEST(Im2col, ConvolutionIsWeightTimesColumns) {
 TEST(Im2col, Col2imIsTheAdjoint) {
   // <im2col(x), y> == <x, col2im(y)> for random x and y, summed in double.
   Generator gen(2);
-  for (const ConvGeometry& g : kGeometries) {
+  for (const Im2colGeometry& g : kGeometries) {
     const auto x = random_vector(g.input_numel(), gen);
     const auto y = random_vector(g.col_rows() * g.col_cols(), gen);
     std::vector<float> col(y.size()), back(x.size(), 123.0f);
@@ -139,34 +139,34 @@ TEST(Im2col, Col2imIsTheAdjoint) {
 TEST(Im2col, Col2imCountsOverlaps) {
   // col of ones: each pixel receives one contribution per window that covers it.
   // 3×3 image, 2×2 window, stride 1: corners are covered once, edges twice, centre 4 times.
-  const ConvGeometry g{1, 1, 3, 3, 2, 2, 1, 1, 0, 0};
+  const Im2colGeometry g{1, 1, 3, 3, 2, 2, 1, 1, 0, 0};
   std::vector<float> col(16, 1.0f), x(9, -7.0f);
   col2im(col, g, x);
   EXPECT_EQ(x, (std::vector<float>{1, 2, 1, 2, 4, 2, 1, 2, 1}));
 }
 
 TEST(Im2col, GeometryOutputSizes) {
-  const ConvGeometry lenet1{128, 1, 28, 28, 5, 5, 1, 1, 2, 2};
+  const Im2colGeometry lenet1{128, 1, 28, 28, 5, 5, 1, 1, 2, 2};
   EXPECT_EQ(lenet1.out_h(), 28);
   EXPECT_EQ(lenet1.col_rows(), 25);
   EXPECT_EQ(lenet1.col_cols(), 128 * 28 * 28);
-  const ConvGeometry strided{1, 3, 9, 8, 3, 3, 2, 2, 1, 1};
+  const Im2colGeometry strided{1, 3, 9, 8, 3, 3, 2, 2, 1, 1};
   EXPECT_EQ(strided.out_h(), 5);  // (9 + 2 - 3) / 2 + 1
   EXPECT_EQ(strided.out_w(), 4);  // (8 + 2 - 3) / 2 + 1
 }
 
 TEST(Im2col, BadGeometryAndSizesThrow) {
   std::vector<float> x(16), col(64);
-  const ConvGeometry too_big{1, 1, 4, 4, 5, 5, 1, 1, 0, 0};
+  const Im2colGeometry too_big{1, 1, 4, 4, 5, 5, 1, 1, 0, 0};
   try {
     im2col(x, too_big, col);
     ADD_FAILURE() << "accepted a 5x5 kernel on a 4x4 image";
   } catch (const Error& e) {
     EXPECT_NE(e.message().find("im2col: kernel 5x5"), std::string::npos) << e.message();
   }
-  EXPECT_THROW(im2col(x, ConvGeometry{1, 1, 4, 4, 3, 3, 0, 1, 0, 0}, col), Error);  // stride 0
-  EXPECT_THROW(im2col(x, ConvGeometry{1, 1, 4, 4, 3, 3, 1, 1, -1, 0}, col), Error);
-  const ConvGeometry ok{1, 1, 4, 4, 3, 3, 1, 1, 0, 0};  // col is (9, 4) = 36 floats
+  EXPECT_THROW(im2col(x, Im2colGeometry{1, 1, 4, 4, 3, 3, 0, 1, 0, 0}, col), Error);  // stride 0
+  EXPECT_THROW(im2col(x, Im2colGeometry{1, 1, 4, 4, 3, 3, 1, 1, -1, 0}, col), Error);
+  const Im2colGeometry ok{1, 1, 4, 4, 3, 3, 1, 1, 0, 0};  // col is (9, 4) = 36 floats
   try {
     im2col(x, ok, col);
     ADD_FAILURE() << "accepted col of 64 floats for (9, 4)";

@@ -17,11 +17,13 @@
 
 namespace byo {
 
+// Note: this is the part of chapter 6's ConvGeometry that im2col needs, in chapter 7's own
+// names (conv_gemm.cpp converts one into the other). Merging the two is planned.
 /// @brief The shapes of a 2-d convolution's input and window: everything im2col needs.
 ///
 /// The input x is (N, C, H, W) in NCHW order; the output is (N, K, P, Q) with
 /// P = (H + 2·pad_h − R) / stride_h + 1 and Q likewise.
-struct ConvGeometry {
+struct Im2colGeometry {
   int64_t batch = 1;     ///< N: images.
   int64_t channels = 1;  ///< C: input channels.
   int64_t height = 1;    ///< H: input rows.
@@ -51,12 +53,12 @@ struct ConvGeometry {
 ///
 /// Row (c·R + r)·S + s, column (n·P + p)·Q + q of col holds
 /// x[n, c, p·stride_h − pad_h + r, q·stride_w − pad_w + s], or 0 where that is padding.
-void im2col(std::span<const float> x, const ConvGeometry& g, std::span<float> col);
+void im2col(std::span<const float> x, const Im2colGeometry& g, std::span<float> col);
 
 /// @brief x = col2im(col), the adjoint of im2col: x is (N,C,H,W), col is (C·R·S, N·P·Q).
 ///
 /// Each pixel of x is the sum of every entry of col that im2col copied from it, so
 /// ⟨im2col(x), y⟩ = ⟨x, col2im(y)⟩ for all x and y. x is overwritten.
-void col2im(std::span<const float> col, const ConvGeometry& g, std::span<float> x);
+void col2im(std::span<const float> col, const Im2colGeometry& g, std::span<float> x);
 
 }  // namespace byo

@@ -17,7 +17,7 @@
 
 namespace byo::exercises {
 
-void col2im([[maybe_unused]] std::span<const float> col, [[maybe_unused]] const ConvGeometry& g,
+void col2im([[maybe_unused]] std::span<const float> col, [[maybe_unused]] const Im2colGeometry& g,
             [[maybe_unused]] std::span<float> x) {
   // Your code here: check the sizes (g.input_numel(), g.col_rows() * g.col_cols()), zero
   // x, then loop over c, r, s, n, p, q.

@@ -20,7 +20,7 @@ std::vector<float> random_vector(int64_t size, byo::Generator& gen) {
 }
 
 // The naive twin of col2im: walk im2col's definition and scatter-add each entry.
-std::vector<float> col2im_reference(const std::vector<float>& col, const byo::ConvGeometry& g) {
+std::vector<float> col2im_reference(const std::vector<float>& col, const byo::Im2colGeometry& g) {
   std::vector<float> x(static_cast<size_t>(g.input_numel()), 0.0f);
   const int64_t out_h = g.out_h(), out_w = g.out_w();
   for (int64_t row = 0; row < g.col_rows(); ++row) {
@@ -40,7 +40,7 @@ std::vector<float> col2im_reference(const std::vector<float>& col, const byo::Co
 byo::GradeResult grade_col2im() {
   // (N, C, H, W, R, S, stride_h, stride_w, pad_h, pad_w): LeNet's convolutions, a 1×1
   // kernel, stride 2, padding, and a non-square window.
-  const std::vector<byo::ConvGeometry> cases = {
+  const std::vector<byo::Im2colGeometry> cases = {
       {2, 1, 28, 28, 5, 5, 1, 1, 2, 2}, {2, 6, 14, 14, 5, 5, 1, 1, 0, 0},
       {1, 3, 7, 7, 1, 1, 1, 1, 0, 0},   {2, 2, 9, 8, 3, 3, 2, 2, 1, 1},
       {1, 2, 6, 9, 2, 4, 1, 3, 0, 2},   {3, 1, 5, 5, 5, 5, 2, 2, 2, 2}};

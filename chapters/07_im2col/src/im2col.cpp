@@ -8,7 +8,7 @@
 
 namespace byo {
 
-void ConvGeometry::check(const char* op) const {
+void Im2colGeometry::check(const char* op) const {
   BYO_CHECK(batch > 0 && channels > 0 && height > 0 && width > 0 && kernel_h > 0 && kernel_w > 0 &&
             stride_h > 0 && stride_w > 0 && pad_h >= 0 && pad_w >= 0)
       << op << ": input (" << batch << ", " << channels << ", " << height << ", " << width
@@ -22,7 +22,7 @@ void ConvGeometry::check(const char* op) const {
 
 namespace {
 
-void check_sizes(const char* op, const ConvGeometry& g, int64_t x_size, int64_t col_size) {
+void check_sizes(const char* op, const Im2colGeometry& g, int64_t x_size, int64_t col_size) {
   g.check(op);
   BYO_CHECK(x_size == g.input_numel() && col_size == g.col_rows() * g.col_cols())
       << op << ": input (" << g.batch << ", " << g.channels << ", " << g.height << ", " << g.width
@@ -36,7 +36,7 @@ void check_sizes(const char* op, const ConvGeometry& g, int64_t x_size, int64_t 
 struct Span {
   int64_t first, last;
 };
-Span valid_q(const ConvGeometry& g, int64_t s) {
+Span valid_q(const Im2colGeometry& g, int64_t s) {
   const int64_t q_out = g.out_w();
   const int64_t lo = g.pad_w - s;  // need q·stride ≥ lo
   const int64_t first = lo <= 0 ? 0 : (lo + g.stride_w - 1) / g.stride_w;
@@ -52,7 +52,7 @@ Span valid_q(const ConvGeometry& g, int64_t s) {
 // One row of col per (c, r, s); within it, the (n, p) runs of Q entries are a strided copy
 // of one image row between two runs of zeros. Rows are independent, so threads take
 // whole rows and the result does not depend on the thread count.
-void im2col(std::span<const float> x, const ConvGeometry& g, std::span<float> col) {
+void im2col(std::span<const float> x, const Im2colGeometry& g, std::span<float> col) {
   check_sizes("im2col", g, static_cast<int64_t>(x.size()), static_cast<int64_t>(col.size()));
   const int64_t out_h = g.out_h(), out_w = g.out_w(), rows = g.col_rows();
   const int64_t plane = g.height * g.width;
@@ -98,7 +98,7 @@ void im2col(std::span<const float> x, const ConvGeometry& g, std::span<float> co
 //
 // The scatter-add of im2col's copy. Threads take whole image planes (n, c), and each
 // plane sums its contributions in the fixed order r, s, p, q: deterministic, no atomics.
-void col2im(std::span<const float> col, const ConvGeometry& g, std::span<float> x) {
+void col2im(std::span<const float> col, const Im2colGeometry& g, std::span<float> x) {
   check_sizes("col2im", g, static_cast<int64_t>(x.size()), static_cast<int64_t>(col.size()));
   const int64_t out_h = g.out_h(), out_w = g.out_w();
   const int64_t plane = g.height * g.width, row_len = g.batch * out_h * out_w;

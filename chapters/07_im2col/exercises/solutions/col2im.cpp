@@ -8,7 +8,7 @@
 namespace byo::exercises {
 
 // col is (C·R·S, N·P·Q), x is (N,C,H,W).
-void col2im(std::span<const float> col, const ConvGeometry& g, std::span<float> x) {
+void col2im(std::span<const float> col, const Im2colGeometry& g, std::span<float> x) {
   g.check("col2im");
   const int64_t out_h = g.out_h(), out_w = g.out_w();
   BYO_CHECK(static_cast<int64_t>(x.size()) == g.input_numel() &&

@@ -1,0 +1,38 @@
+/// @file
+/// @brief Convolution as matrix products: the fast kernels chapter 7 installs into chapter
+///        6's seam (`byo::conv_kernels()`).
+///
+/// For one image, im2col turns the input into a (C·R·S, P·Q) matrix whose column j holds
+/// the window under output pixel j. Then each of chapter 6's three loops is one GEMM:
+///
+///     forward       out_n  (K, P·Q)   = W (K, C·R·S)      · col_n (C·R·S, P·Q)   [+ bias]
+///     grad input    dcol_n (C·R·S, P·Q) = Wᵀ (C·R·S, K)    · dout_n (K, P·Q),  then col2im
+///     grad weight   dW     (K, C·R·S) += dout_n (K, P·Q)  · col_nᵀ (P·Q, C·R·S)
+///
+/// Transposed operands are strided views (ConstMatrixView::t()), never copies. Images are
+/// spread over the OpenMP threads, each running the single-threaded packed GEMM; the
+/// weight gradient is summed per thread and the partial sums are added in thread order, so
+/// results are the same run to run for a given thread count.
+#pragma once
+
+#include "byo/conv_kernels.h"
+
+namespace byo {
+
+/// @brief im2col + GEMM forward. x is (N,C,H,W), w is (K,C,R,S), bias is (K) or null,
+///        out is (N,K,P,Q).
+void conv2d_forward_gemm(const ConvGeometry& g, const float* x, const float* w, const float* bias,
+                         float* out);
+/// @brief GEMM + col2im input gradient. grad_out is (N,K,P,Q), w is (K,C,R,S), grad_x is
+///        (N,C,H,W).
+void conv2d_grad_input_gemm(const ConvGeometry& g, const float* grad_out, const float* w,
+                            float* grad_x);
+/// @brief im2col + GEMM weight gradient. x is (N,C,H,W), grad_out is (N,K,P,Q), grad_w is
+///        (K,C,R,S), grad_bias is (K) or null.
+void conv2d_grad_weight_gemm(const ConvGeometry& g, const float* x, const float* grad_out,
+                             float* grad_w, float* grad_bias);
+
+/// @brief The three kernels above as a table for `conv_kernels()`.
+ConvKernels gemm_conv_kernels();
+
+}  // namespace byo

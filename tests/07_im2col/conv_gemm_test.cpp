@@ -1,0 +1,97 @@
+// The im2col + GEMM convolution kernels against chapter 6's loops, and through the seam.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "byo/conv.h"
+#include "byo/conv_gemm.h"
+#include "byo/gemm.h"
+#include "byo/gradcheck.h"
+
+namespace byo {
+namespace {
+
+struct Case {
+  Shape x, w;
+  Size2 stride, padding;
+};
+
+// Awkward shapes: 1×1 kernels, sizes that are no multiple of any block, stride 2, padding,
+// rectangular kernels, batches smaller and larger than the thread count, LeNet's layers.
+const Case kCases[] = {
+    {{1, 1, 5, 5}, {1, 1, 1, 1}, {1, 1}, {0, 0}},   {{2, 3, 7, 6}, {4, 3, 3, 3}, {2, 2}, {1, 1}},
+    {{3, 2, 9, 8}, {5, 2, 3, 2}, {1, 2}, {2, 0}},   {{1, 4, 6, 6}, {3, 4, 5, 5}, {1, 1}, {2, 2}},
+    {{5, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}}, {{4, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}},
+    {{2, 3, 4, 4}, {7, 3, 4, 4}, {1, 1}, {0, 0}},   {{3, 2, 11, 13}, {3, 2, 3, 3}, {2, 2}, {0, 0}},
+};
+
+float max_diff(const std::vector<float>& a, const std::vector<float>& b) {
+  float worst = 0;
+  for (size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::abs(a[i] - b[i]));
+  return worst;
+}
+
+TEST(ConvGemm, MatchesTheLoopsOnEveryKernel) {
+  Generator gen(42);
+  for (const Case& c : kCases) {
+    const ConvGeometry g = conv2d_geometry(c.x, c.w, c.stride, c.padding);
+    SCOPED_TRACE(shape_str(c.x) + " * " + shape_str(c.w));
+    const NDArray x = NDArray::randn(c.x, gen);
+    const NDArray w = NDArray::randn(c.w, gen);
+    const NDArray b = NDArray::randn({c.w[0]}, gen);
+    const NDArray gout = NDArray::randn(g.output_shape(), gen);
+
+    std::vector<float> out_naive(numel(g.output_shape())), out_fast(out_naive.size(), 9.0f);
+    conv2d_forward_naive(g, x.data(), w.data(), b.data(), out_naive.data());
+    conv2d_forward_gemm(g, x.data(), w.data(), b.data(), out_fast.data());
+    EXPECT_LT(max_diff(out_naive, out_fast), 1e-4f);
+    conv2d_forward_gemm(g, x.data(), w.data(), nullptr, out_fast.data());
+    conv2d_forward_naive(g, x.data(), w.data(), nullptr, out_naive.data());
+    EXPECT_LT(max_diff(out_naive, out_fast), 1e-4f) << "without bias";
+
+    std::vector<float> gx_naive(x.numel()), gx_fast(x.numel(), 9.0f);
+    conv2d_grad_input_naive(g, gout.data(), w.data(), gx_naive.data());
+    conv2d_grad_input_gemm(g, gout.data(), w.data(), gx_fast.data());
+    EXPECT_LT(max_diff(gx_naive, gx_fast), 1e-4f);
+
+    std::vector<float> gw_naive(w.numel()), gw_fast(w.numel(), 9.0f);
+    std::vector<float> gb_naive(c.w[0]), gb_fast(c.w[0], 9.0f);
+    conv2d_grad_weight_naive(g, x.data(), gout.data(), gw_naive.data(), gb_naive.data());
+    conv2d_grad_weight_gemm(g, x.data(), gout.data(), gw_fast.data(), gb_fast.data());
+    // Sums over N·P·Q products: allow for the different order of additions.
+    EXPECT_LT(max_diff(gw_naive, gw_fast), 1e-3f);
+    EXPECT_LT(max_diff(gb_naive, gb_fast), 1e-3f);
+  }
+}
+
+TEST(ConvGemm, UseFastKernelsInstallsThemAndNaiveRestores) {
+  use_fast_kernels();
+  EXPECT_EQ(conv_kernels().forward, &conv2d_forward_gemm);
+  EXPECT_EQ(conv_kernels().grad_input, &conv2d_grad_input_gemm);
+  EXPECT_EQ(conv_kernels().grad_weight, &conv2d_grad_weight_gemm);
+  use_naive_kernels();
+  EXPECT_EQ(conv_kernels().forward, &conv2d_forward_naive);
+  EXPECT_STREQ(conv_kernels().name, "naive");
+}
+
+TEST(ConvGemm, GradcheckThroughTheFastOp) {
+  use_fast_kernels();
+  Generator gen(9);
+  for (const Case& c : {kCases[1], kCases[2], kCases[3]}) {
+    Tensor x = randn(c.x, gen, true);
+    Tensor w = randn(c.w, gen, true);
+    Tensor b = randn({c.w[0]}, gen, true);
+    const GradcheckResult r = gradcheck(
+        [&](const std::vector<Tensor>& in) {
+          return conv2d(in[0], in[1], in[2], c.stride, c.padding);
+        },
+        {x, w, b});
+    EXPECT_TRUE(r.passed()) << shape_str(c.x) << " worst " << r.max_abs_error();
+  }
+  use_naive_kernels();
+}
+
+}  // namespace
+}  // namespace byo
