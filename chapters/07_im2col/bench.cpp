@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "byo/conv_gemm.h"
 #include "byo/gemm.h"
 #include "byo/im2col.h"
 #include "byo/random.h"
@@ -108,6 +109,31 @@ void run_col2im(benchmark::State& state, const byo::Im2colGeometry& g) {
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(col.size() * sizeof(float)));
 }
 
+// One convolution layer's forward and backward (grad input, grad weight and bias) with a
+// set of kernels: what one training step costs that layer.
+void run_conv(benchmark::State& state, byo::ConvKernels kernels, byo::ConvGeometry g) {
+  byo::Generator gen(0);
+  const byo::NDArray x = byo::NDArray::randn(g.input_shape(), gen);
+  const byo::NDArray w = byo::NDArray::randn(g.weight_shape(), gen);
+  const byo::NDArray b = byo::NDArray::randn({g.out_channels}, gen);
+  const byo::NDArray gout = byo::NDArray::randn(g.output_shape(), gen);
+  byo::NDArray out = byo::NDArray::empty(g.output_shape());
+  byo::NDArray gx = byo::NDArray::empty(g.input_shape());
+  byo::NDArray gw = byo::NDArray::empty(g.weight_shape());
+  byo::NDArray gb = byo::NDArray::empty({g.out_channels});
+  for (auto _ : state) {
+    kernels.forward(g, x.data(), w.data(), b.data(), out.data());
+    kernels.grad_input(g, gout.data(), w.data(), gx.data());
+    kernels.grad_weight(g, x.data(), gout.data(), gw.data(), gb.data());
+    benchmark::ClobberMemory();
+  }
+  // Three GEMM-sized passes of 2·N·K·P·Q·C·R·S flops each.
+  const double flops = 3.0 * 2.0 * static_cast<double>(byo::numel(g.output_shape())) *
+                       static_cast<double>(g.in_channels * g.kernel_h * g.kernel_w);
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      flops * static_cast<double>(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -169,6 +195,24 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("col2im/lenet_conv2", run_col2im, conv2)
       ->Unit(benchmark::kMillisecond)
       ->UseRealTime();
+
+  // Convolution forward + backward at LeNet's two layers, batch 128: chapter 6's loops
+  // against im2col + GEMM (both through the same kernel-table interface).
+  const byo::ConvGeometry lenet1 =
+      byo::conv2d_geometry({128, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2});
+  const byo::ConvGeometry lenet2 =
+      byo::conv2d_geometry({128, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0});
+  for (const auto& [name, g] :
+       {std::pair{"lenet_conv1", lenet1}, std::pair{"lenet_conv2", lenet2}}) {
+    benchmark::RegisterBenchmark((std::string("conv2d_fwd_bwd/") + name + "/naive").c_str(),
+                                 run_conv, byo::naive_conv_kernels(), g)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark((std::string("conv2d_fwd_bwd/") + name + "/im2col_gemm").c_str(),
+                                 run_conv, byo::gemm_conv_kernels(), g)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  }
 
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
