@@ -13,11 +13,13 @@
 #include <benchmark/benchmark.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "byo/conv_gemm.h"
 #include "byo/gemm.h"
 #include "byo/im2col.h"
+#include "byo/ndarray.h"
 #include "byo/random.h"
 
 #ifdef BYO_HAVE_OPENBLAS
