@@ -5,8 +5,7 @@
 /// edit (it starts as a stub that throws byo::NotImplemented), and in
 /// exercises/solutions/NAME.cpp, the reference. Grade your files with
 ///
-///     cmake --build build --target ch01_exercises && ctest --test-dir build -L ch01_exercises
-///     --output-on-failure
+///     cmake --build build --target ch01_grade
 #pragma once
 
 #include <cstdint>
