@@ -18,6 +18,27 @@ void check_stride_padding(Size2 stride, Size2 padding, const char* op_name) {
       << ")";
 }
 
+// The geometry of sweeping a `kernel` window over x (N,C,H,W) into `out_channels`
+// channels, once the caller has checked that it fits.
+ConvGeometry make_geometry(const Shape& x, int64_t out_channels, Size2 kernel, Size2 stride,
+                           Size2 padding) {
+  ConvGeometry g;
+  g.batch = x[0];
+  g.in_channels = x[1];
+  g.in_h = x[2];
+  g.in_w = x[3];
+  g.out_channels = out_channels;
+  g.kernel_h = kernel[0];
+  g.kernel_w = kernel[1];
+  g.stride_h = stride[0];
+  g.stride_w = stride[1];
+  g.pad_h = padding[0];
+  g.pad_w = padding[1];
+  g.out_h = out_size(g.in_h, g.kernel_h, g.stride_h, g.pad_h);
+  g.out_w = out_size(g.in_w, g.kernel_w, g.stride_w, g.pad_w);
+  return g;
+}
+
 }  // namespace
 
 ConvGeometry conv2d_geometry(const Shape& x, const Shape& w, Size2 stride, Size2 padding) {
@@ -31,21 +52,7 @@ ConvGeometry conv2d_geometry(const Shape& x, const Shape& w, Size2 stride, Size2
       << "conv2d: kernel " << w[2] << "x" << w[3] << " of weight " << shape_str(w)
       << " is larger than the padded input " << shape_str(x) << " with padding (" << padding[0]
       << ", " << padding[1] << ")";
-  ConvGeometry g;
-  g.batch = x[0];
-  g.in_channels = x[1];
-  g.in_h = x[2];
-  g.in_w = x[3];
-  g.out_channels = w[0];
-  g.kernel_h = w[2];
-  g.kernel_w = w[3];
-  g.stride_h = stride[0];
-  g.stride_w = stride[1];
-  g.pad_h = padding[0];
-  g.pad_w = padding[1];
-  g.out_h = out_size(g.in_h, g.kernel_h, g.stride_h, g.pad_h);
-  g.out_w = out_size(g.in_w, g.kernel_w, g.stride_w, g.pad_w);
-  return g;
+  return make_geometry(x, w[0], {w[2], w[3]}, stride, padding);
 }
 
 ConvGeometry pool2d_geometry(const Shape& x, Size2 kernel, Size2 stride, Size2 padding,
@@ -61,21 +68,7 @@ ConvGeometry pool2d_geometry(const Shape& x, Size2 kernel, Size2 stride, Size2 p
   BYO_CHECK(x[2] + 2 * padding[0] >= kernel[0] && x[3] + 2 * padding[1] >= kernel[1])
       << op_name << ": kernel (" << kernel[0] << ", " << kernel[1]
       << ") is larger than the padded input " << shape_str(x);
-  ConvGeometry g;
-  g.batch = x[0];
-  g.in_channels = x[1];
-  g.in_h = x[2];
-  g.in_w = x[3];
-  g.out_channels = x[1];
-  g.kernel_h = kernel[0];
-  g.kernel_w = kernel[1];
-  g.stride_h = stride[0];
-  g.stride_w = stride[1];
-  g.pad_h = padding[0];
-  g.pad_w = padding[1];
-  g.out_h = out_size(g.in_h, g.kernel_h, g.stride_h, g.pad_h);
-  g.out_w = out_size(g.in_w, g.kernel_w, g.stride_w, g.pad_w);
-  return g;
+  return make_geometry(x, x[1], kernel, stride, padding);
 }
 
 }  // namespace byo
