@@ -34,18 +34,16 @@ int thread_id() {
 
 // The sizes of one image's part of the work.
 struct PerImage {
-  Im2colGeometry one;  // one image of g: what im2col and col2im see
-  int64_t crs;         // C·R·S: rows of the column matrix
-  int64_t pq;          // P·Q: output pixels per image
-  int64_t chw;         // C·H·W: floats per input image
-  int64_t k;           // K: filters
+  ConvGeometry one;  // one image of g: what im2col and col2im see
+  int64_t crs;       // C·R·S: rows of the column matrix
+  int64_t pq;        // P·Q: output pixels per image
+  int64_t chw;       // C·H·W: floats per input image
+  int64_t k;         // K: filters
 };
 
 PerImage per_image(const ConvGeometry& g) {
-  const Im2colGeometry one{1,          g.in_channels, g.in_h,     g.in_w,  g.kernel_h,
-                           g.kernel_w, g.stride_h,    g.stride_w, g.pad_h, g.pad_w};
-  return {one, g.in_channels * g.kernel_h * g.kernel_w, g.out_h * g.out_w,
-          g.in_channels * g.in_h * g.in_w, g.out_channels};
+  return {one_image(g), col_rows(g), g.out_h * g.out_w, g.in_channels * g.in_h * g.in_w,
+          g.out_channels};
 }
 
 // Images in parallel when there are enough of them to keep every thread busy; otherwise
