@@ -203,6 +203,10 @@ int main(int argc, char** argv) {
       bench->Unit(benchmark::kMillisecond);
       if (rung.gemm == byo::gemm_parallel) bench->UseRealTime();
     }
+    if (p.b_transposed && !p.a_transposed) {  // B's columns contiguous: dot products apply
+      benchmark::RegisterBenchmark(("gemm/" + p.name + "/dot").c_str(), run_rung, byo::gemm_dot, p)
+          ->Unit(benchmark::kMillisecond);
+    }
 #ifdef BYO_HAVE_OPENBLAS
     for (int threads : {1, 2}) {
       auto* bench = benchmark::RegisterBenchmark(

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "byo/check.h"
+#include "byo/micro_kernel.h"
 
 namespace byo {
 
@@ -67,6 +68,18 @@ class PaddedInput {
   std::vector<float> copy_;
 };
 
+// dst[0 .. n) = src[0 .. n) in whole SIMD vectors, the last one overlapping the one before
+// (it writes the same values again), so runs as short as LeNet's (Q = 10 or 28) need no
+// scalar tail.
+void copy_run(float* __restrict dst, const float* __restrict src, int64_t n) {
+  if (n < kSimdWidth) {
+    for (int64_t q = 0; q < n; ++q) dst[q] = src[q];
+    return;
+  }
+  for (int64_t q = 0; q + kSimdWidth < n; q += kSimdWidth) store_vec(dst + q, load_vec(src + q));
+  store_vec(dst + n - kSimdWidth, load_vec(src + n - kSimdWidth));
+}
+
 }  // namespace
 
 // x is (N,C,H,W), col is (C·R·S, N·P·Q).
@@ -88,13 +101,13 @@ void im2col(std::span<const float> x, const ConvGeometry& g, std::span<float> co
     const int64_t c = row / (g.kernel_h * g.kernel_w);
     const int64_t r = row / g.kernel_w % g.kernel_h;
     const int64_t s = row % g.kernel_w;
-    float* __restrict out = col_data + row * row_len;
+    float* out = col_data + row * row_len;
     for (int64_t n = 0; n < g.batch; ++n) {
       const float* window = in.plane(n * g.in_channels + c) + r * width + s;
       for (int64_t p = 0; p < out_h; ++p, out += out_w) {
-        const float* __restrict src = window + p * g.stride_h * width;
+        const float* src = window + p * g.stride_h * width;
         if (sw == 1) {
-          for (int64_t q = 0; q < out_w; ++q) out[q] = src[q];
+          copy_run(out, src, out_w);
         } else {
           for (int64_t q = 0; q < out_w; ++q) out[q] = src[q * sw];
         }
