@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench_lenet_step.h"
 #include "byo/conv_gemm.h"
 #include "byo/gemm.h"
 #include "byo/im2col.h"
@@ -261,6 +262,15 @@ int main(int argc, char** argv) {
     }
   }
 
+  register_lenet_step_benchmarks();
+
+  // --profile_lenet_step: the op profiler's table of a LeNet training step, then exit.
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--profile_lenet_step") {
+      profile_lenet_step(50);
+      return 0;
+    }
+  }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
