@@ -105,26 +105,23 @@ void conv2d_grad_weight_gemm(const ConvGeometry& g, const float* x, const float*
                              float* grad_w, float* grad_bias) {
   const PerImage im = per_image(g);
   const int threads = static_cast<int>(std::min<int64_t>(thread_count(), g.batch));
-  const int64_t w_size = im.k * im.crs, lanes_size = w_size * kSimdWidth;
-  const int64_t slot = lanes_size + im.k;  // one thread's lane sums and bias sums
+  // One thread's lane sums: grad_w (K, C·R·S) and grad_bias (K), kSimdWidth lanes each.
+  // The bias gradient Σ dout_n[k, ·] is the same dot product against a row of ones.
+  const int64_t w_lanes = im.k * im.crs * kSimdWidth, slot = w_lanes + im.k * kSimdWidth;
   std::vector<float> partial(static_cast<size_t>(threads * slot), 0.0f);
+  const std::vector<float> ones(static_cast<size_t>(im.pq), 1.0f);
 #pragma omp parallel num_threads(threads)
   {
     float* lanes = partial.data() + thread_id() * slot;
-    float* db = lanes + lanes_size;
     std::vector<float> col(static_cast<size_t>(im.crs * im.pq));
 #pragma omp for schedule(static)
     for (int64_t n = 0; n < g.batch; ++n) {
       im2col(std::span(x + n * im.chw, im.chw), im.one, col);
       const ConstMatrixView dout_n{grad_out + n * im.k * im.pq, im.k, im.pq, im.pq, 1};
       gemm_dot_nt_lanes(dout_n, {col.data(), im.crs, im.pq, im.pq, 1},
-                        std::span(lanes, static_cast<size_t>(lanes_size)));
-      for (int64_t k = 0; k < im.k; ++k) {
-        const float* row = dout_n.data + k * im.pq;
-        float sum = 0.0f;
-        for (int64_t j = 0; j < im.pq; ++j) sum += row[j];
-        db[k] += sum;
-      }
+                        std::span(lanes, static_cast<size_t>(w_lanes)));
+      gemm_dot_nt_lanes(dout_n, {ones.data(), 1, im.pq, im.pq, 1},
+                        std::span(lanes + w_lanes, static_cast<size_t>(slot - w_lanes)));
     }
   }
   // Partial sums added in thread order: the same result for the same thread count.
@@ -132,9 +129,12 @@ void conv2d_grad_weight_gemm(const ConvGeometry& g, const float* x, const float*
     const float* other = partial.data() + t * slot;
     for (int64_t i = 0; i < slot; ++i) partial[static_cast<size_t>(i)] += other[i];
   }
-  gemm_dot_nt_finish(std::span(partial.data(), static_cast<size_t>(lanes_size)),
+  gemm_dot_nt_finish(std::span(partial.data(), static_cast<size_t>(w_lanes)),
                      {grad_w, im.k, im.crs, im.crs, 1}, /*accumulate=*/false);
-  if (grad_bias) std::copy_n(partial.data() + lanes_size, im.k, grad_bias);
+  if (grad_bias) {
+    gemm_dot_nt_finish(std::span(partial.data() + w_lanes, static_cast<size_t>(slot - w_lanes)),
+                       {grad_bias, im.k, 1, 1, 1}, /*accumulate=*/false);
+  }
 }
 
 ConvKernels gemm_conv_kernels() {

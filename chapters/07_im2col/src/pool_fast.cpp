@@ -36,30 +36,69 @@ bool tiles(const ConvGeometry& g) {
 
 int64_t planes(const ConvGeometry& g) { return g.batch * g.in_channels; }
 
+// avg pooling of windows that tile the input (stride = kernel, no padding). Output row p
+// sums kernel_h·kernel_w input rows, each read with stride kernel_w: no bounds to check.
+// Cells are added in the loops' order (r, then s), as in chapter 6, so the sums are the
+// same. kKernelW is the window width when known at compile time, else 0.
+template <int64_t kKernelW>
+void avg_pool_tiled(const ConvGeometry& g, const float* x, float* out) {
+  const int64_t kw = kKernelW > 0 ? kKernelW : g.kernel_w;
+  const int64_t plane_in = g.in_h * g.in_w, plane_out = g.out_h * g.out_w;
+  const auto area = static_cast<float>(g.kernel_h * kw);
+#pragma omp parallel for schedule(static)
+  for (int64_t plane = 0; plane < planes(g); ++plane) {
+    for (int64_t p = 0; p < g.out_h; ++p) {
+      float* __restrict o = out + plane * plane_out + p * g.out_w;
+      const float* in = x + plane * plane_in + p * g.kernel_h * g.in_w;
+      for (int64_t q = 0; q < g.out_w; ++q) o[q] = 0.0f;
+      for (int64_t r = 0; r < g.kernel_h; ++r) {
+        for (int64_t s = 0; s < kw; ++s) {
+          const float* __restrict row = in + r * g.in_w + s;
+          for (int64_t q = 0; q < g.out_w; ++q) o[q] += row[q * kw];
+        }
+      }
+      for (int64_t q = 0; q < g.out_w; ++q) o[q] /= area;
+    }
+  }
+}
+
+// Its backward: every cell under a window receives the window's share once; cells past
+// the last window (when H or W is not a multiple of the kernel) receive nothing.
+template <int64_t kKernelW>
+void avg_pool_tiled_backward(const ConvGeometry& g, const float* grad_out, float* grad_x) {
+  const int64_t kw = kKernelW > 0 ? kKernelW : g.kernel_w;
+  const int64_t plane_in = g.in_h * g.in_w, plane_out = g.out_h * g.out_w;
+  const auto area = static_cast<float>(g.kernel_h * kw);
+#pragma omp parallel for schedule(static)
+  for (int64_t plane = 0; plane < planes(g); ++plane) {
+    float* gx = grad_x + plane * plane_in;
+    const float* go = grad_out + plane * plane_out;
+    if (g.out_h * g.kernel_h != g.in_h || g.out_w * kw != g.in_w) std::fill_n(gx, plane_in, 0.0f);
+    for (int64_t p = 0; p < g.out_h; ++p) {
+      const float* __restrict share = go + p * g.out_w;
+      for (int64_t r = 0; r < g.kernel_h; ++r) {
+        float* __restrict row = gx + (p * g.kernel_h + r) * g.in_w;
+        for (int64_t q = 0; q < g.out_w; ++q) {
+          const float value = share[q] / area;
+          for (int64_t s = 0; s < kw; ++s) row[q * kw + s] = value;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 // x is (N,C,H,W), out is (N,C,P,Q)
 void avg_pool2d_forward_fast(const ConvGeometry& g, const float* x, float* out) {
   const int64_t plane_in = g.in_h * g.in_w, plane_out = g.out_h * g.out_w;
   if (tiles(g)) {
-    // Output row p sums kernel_h·kernel_w input rows, each read with stride kernel_w: no
-    // bounds to check, and the loop over q vectorises. Cells are added in the loops'
-    // order (r, then s), as in chapter 6, so the sums are the same.
-    const auto area = static_cast<float>(g.kernel_h * g.kernel_w);
-#pragma omp parallel for schedule(static)
-    for (int64_t plane = 0; plane < planes(g); ++plane) {
-      for (int64_t p = 0; p < g.out_h; ++p) {
-        float* __restrict o = out + plane * plane_out + p * g.out_w;
-        const float* in = x + plane * plane_in + p * g.kernel_h * g.in_w;
-        for (int64_t q = 0; q < g.out_w; ++q) o[q] = 0.0f;
-        for (int64_t r = 0; r < g.kernel_h; ++r) {
-          for (int64_t s = 0; s < g.kernel_w; ++s) {
-            const float* __restrict row = in + r * g.in_w + s;
-            for (int64_t q = 0; q < g.out_w; ++q) o[q] += row[q * g.kernel_w];
-          }
-        }
-        for (int64_t q = 0; q < g.out_w; ++q) o[q] /= area;
-      }
+    // LeNet's 2×2 windows get the window width as a constant, so that the strided reads
+    // of the loop over q vectorise (as shuffles of whole vectors).
+    if (g.kernel_w == 2) {
+      avg_pool_tiled<2>(g, x, out);
+    } else {
+      avg_pool_tiled<0>(g, x, out);
     }
     return;
   }
@@ -85,30 +124,21 @@ void avg_pool2d_forward_fast(const ConvGeometry& g, const float* x, float* out) 
 
 // grad_out is (N,C,P,Q), grad_x is (N,C,H,W)
 void avg_pool2d_backward_fast(const ConvGeometry& g, const float* grad_out, float* grad_x) {
+  if (tiles(g)) {
+    if (g.kernel_w == 2) {
+      avg_pool_tiled_backward<2>(g, grad_out, grad_x);
+    } else {
+      avg_pool_tiled_backward<0>(g, grad_out, grad_x);
+    }
+    return;
+  }
   const int64_t plane_in = g.in_h * g.in_w, plane_out = g.out_h * g.out_w;
   const std::vector<Range> rows = ranges(g.out_h, g.stride_h, g.pad_h, g.kernel_h, g.in_h);
   const std::vector<Range> cols = ranges(g.out_w, g.stride_w, g.pad_w, g.kernel_w, g.in_w);
-  const bool tiled = tiles(g);
 #pragma omp parallel for schedule(static)
   for (int64_t plane = 0; plane < planes(g); ++plane) {
     float* gx = grad_x + plane * plane_in;
     const float* go = grad_out + plane * plane_out;
-    if (tiled) {
-      // Every cell under a window receives its share once; cells past the last window
-      // (when H or W is not a multiple of the kernel) receive nothing.
-      const auto area = static_cast<float>(g.kernel_h * g.kernel_w);
-      std::fill_n(gx, plane_in, 0.0f);
-      for (int64_t p = 0; p < g.out_h; ++p) {
-        for (int64_t r = 0; r < g.kernel_h; ++r) {
-          float* __restrict row = gx + (p * g.kernel_h + r) * g.in_w;
-          const float* __restrict share = go + p * g.out_w;
-          for (int64_t s = 0; s < g.kernel_w; ++s) {
-            for (int64_t q = 0; q < g.out_w; ++q) row[q * g.kernel_w + s] = share[q] / area;
-          }
-        }
-      }
-      continue;
-    }
     std::fill_n(gx, plane_in, 0.0f);
     for (int64_t p = 0; p < g.out_h; ++p) {
       const Range& rp = rows[static_cast<size_t>(p)];
