@@ -86,6 +86,28 @@ TEST(PoolFast, MaxMatchesTheLoopsWithTiesAndNaN) {
   }
 }
 
+TEST(PoolFast, MaxPool2x2KeepsTheRulesInEveryLane) {
+  // Wide rows, so that whole SIMD blocks of windows are compared at once: ties in every
+  // position, NaN first, last and twice in a window, -inf windows.
+  const ConvGeometry g = pool2d_geometry({2, 1, 4, 40}, {2, 2}, {2, 2}, {0, 0}, "max_pool2d");
+  Generator gen(6);
+  auto x = tied_values(numel(g.input_shape()), gen);
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  for (size_t i = 0; i < x.size(); i += 7) x[i] = nan;
+  for (size_t i = 3; i < x.size(); i += 11) x[i] = -inf;
+  x[40] = x[41] = x[80] = x[81] = -inf;  // one window all -inf (rows 1 and 2 of image 0)
+  std::vector<float> want(static_cast<size_t>(numel(g.output_shape()))), got(want.size());
+  std::vector<int64_t> arg_want(want.size()), arg_got(want.size());
+  max_pool2d_forward(g, x.data(), want.data(), arg_want.data());
+  max_pool2d_forward_fast(g, x.data(), got.data(), arg_got.data());
+  EXPECT_EQ(arg_got, arg_want);
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_TRUE(got[i] == want[i] || (std::isnan(got[i]) && std::isnan(want[i])))
+        << "output " << i << ": " << got[i] << " vs " << want[i];
+  }
+}
+
 TEST(PoolFast, UseFastKernelsInstallsThemAndNaiveRestores) {
   use_fast_kernels();
   EXPECT_EQ(pool_kernels().avg_forward, &avg_pool2d_forward_fast);

@@ -13,13 +13,15 @@ import json
 import sys
 from collections import OrderedDict
 
-RUNGS = ["naive", "loop_order", "blocked", "packed", "parallel", "openblas_1t", "openblas_2t"]
+RUNGS = ["naive", "loop_order", "blocked", "packed", "parallel", "dot", "openblas_1t",
+         "openblas_2t"]
 LABELS = {
     "naive": "naive (i-j-k)",
     "loop_order": "loop order (i-k-j)",
     "blocked": "cache blocked",
     "packed": "packed + SIMD, 1 thread",
     "parallel": "+ OpenMP, 2 threads",
+    "dot": "dot products (Bᵀ), 1 thread",
     "openblas_1t": "OpenBLAS, 1 thread",
     "openblas_2t": "OpenBLAS, 2 threads",
 }
@@ -29,6 +31,7 @@ COLOURS = {
     "blocked": "#74a9cf",
     "packed": "#2b8cbe",
     "parallel": "#045a8d",
+    "dot": "#41ab5d",
     "openblas_1t": "#fdae6b",
     "openblas_2t": "#e6550d",
 }
