@@ -98,7 +98,7 @@ void avg_pool_tiled_backward(const ConvGeometry& g, const float* grad_out, float
 // turned into h·W + w at the end.
 #if defined(__GNUC__) && defined(__has_builtin)
 #if __has_builtin(__builtin_shufflevector)
-#define BYO_VECTOR_MAX_POOL 1
+#define BYO_VECTOR_POOL 1
 #endif
 #endif
 
@@ -112,7 +112,7 @@ void max_pool_2x2(const ConvGeometry& g, const float* x, float* out, int64_t* ar
       float* o = out + plane * plane_out + p * g.out_w;
       int64_t* arg = argmax + plane * plane_out + p * g.out_w;
       int64_t q = 0;
-#ifdef BYO_VECTOR_MAX_POOL
+#ifdef BYO_VECTOR_POOL
       typedef float F8 __attribute__((vector_size(32)));
       typedef float F16 __attribute__((vector_size(64)));
       typedef int32_t I8 __attribute__((vector_size(32)));
@@ -154,6 +154,40 @@ void max_pool_2x2(const ConvGeometry& g, const float* x, float* out, int64_t* ar
   }
 }
 
+// avg pooling of the same 2×2 tiling windows, eight at a time: each window's four cells
+// are added in chapter 6's order (0 + top left + top right + bottom left + bottom right),
+// so the sums are the same to the bit.
+void avg_pool_2x2(const ConvGeometry& g, const float* x, float* out) {
+  const int64_t plane_in = g.in_h * g.in_w, plane_out = g.out_h * g.out_w;
+#pragma omp parallel for schedule(static)
+  for (int64_t plane = 0; plane < planes(g); ++plane) {
+    for (int64_t p = 0; p < g.out_h; ++p) {
+      const float* row0 = x + plane * plane_in + 2 * p * g.in_w;
+      const float* row1 = row0 + g.in_w;
+      float* o = out + plane * plane_out + p * g.out_w;
+      int64_t q = 0;
+#ifdef BYO_VECTOR_POOL
+      typedef float F8 __attribute__((vector_size(32)));
+      typedef float F16 __attribute__((vector_size(64)));
+      for (; q + 8 <= g.out_w; q += 8) {
+        F16 top, bottom;
+        std::memcpy(&top, row0 + 2 * q, sizeof(top));
+        std::memcpy(&bottom, row1 + 2 * q, sizeof(bottom));
+        F8 sum = __builtin_shufflevector(top, top, 0, 2, 4, 6, 8, 10, 12, 14);
+        sum += __builtin_shufflevector(top, top, 1, 3, 5, 7, 9, 11, 13, 15);
+        sum += __builtin_shufflevector(bottom, bottom, 0, 2, 4, 6, 8, 10, 12, 14);
+        sum += __builtin_shufflevector(bottom, bottom, 1, 3, 5, 7, 9, 11, 13, 15);
+        sum /= 4.0f;
+        std::memcpy(o + q, &sum, sizeof(sum));
+      }
+#endif
+      for (; q < g.out_w; ++q) {
+        o[q] = (row0[2 * q] + row0[2 * q + 1] + row1[2 * q] + row1[2 * q + 1]) / 4.0f;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 // x is (N,C,H,W), out is (N,C,P,Q)
@@ -162,7 +196,9 @@ void avg_pool2d_forward_fast(const ConvGeometry& g, const float* x, float* out) 
   if (tiles(g)) {
     // LeNet's 2×2 windows get the window width as a constant, so that the strided reads
     // of the loop over q vectorise (as shuffles of whole vectors).
-    if (g.kernel_w == 2) {
+    if (g.kernel_h == 2 && g.kernel_w == 2) {
+      avg_pool_2x2(g, x, out);
+    } else if (g.kernel_w == 2) {
       avg_pool_tiled<2>(g, x, out);
     } else {
       avg_pool_tiled<0>(g, x, out);
