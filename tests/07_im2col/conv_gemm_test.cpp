@@ -21,10 +21,23 @@ struct Case {
 // Awkward shapes: 1×1 kernels, sizes that are no multiple of any block, stride 2, padding,
 // rectangular kernels, batches smaller and larger than the thread count, LeNet's layers.
 const Case kCases[] = {
-    {{1, 1, 5, 5}, {1, 1, 1, 1}, {1, 1}, {0, 0}},   {{2, 3, 7, 6}, {4, 3, 3, 3}, {2, 2}, {1, 1}},
-    {{3, 2, 9, 8}, {5, 2, 3, 2}, {1, 2}, {2, 0}},   {{1, 4, 6, 6}, {3, 4, 5, 5}, {1, 1}, {2, 2}},
-    {{5, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}}, {{4, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}},
-    {{2, 3, 4, 4}, {7, 3, 4, 4}, {1, 1}, {0, 0}},   {{3, 2, 11, 13}, {3, 2, 3, 3}, {2, 2}, {0, 0}},
+    {{1, 1, 5, 5}, {1, 1, 1, 1}, {1, 1}, {0, 0}},
+    {{2, 3, 7, 6}, {4, 3, 3, 3}, {2, 2}, {1, 1}},
+    {{3, 2, 9, 8}, {5, 2, 3, 2}, {1, 2}, {2, 0}},
+    {{1, 4, 6, 6}, {3, 4, 5, 5}, {1, 1}, {2, 2}},
+    {{5, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
+    {{4, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}},
+    {{2, 3, 4, 4}, {7, 3, 4, 4}, {1, 1}, {0, 0}},
+    {{3, 2, 11, 13}, {3, 2, 3, 3}, {2, 2}, {0, 0}},
+    // One input channel and stride 1: the direct kernels (conv_direct.cpp). Odd widths,
+    // more filters than one pass of 6, padding up to kernel − 1, rectangular kernels.
+    {{3, 1, 9, 8}, {7, 1, 3, 2}, {1, 1}, {2, 1}},
+    {{2, 1, 6, 13}, {13, 1, 4, 4}, {1, 1}, {3, 3}},
+    {{1, 1, 3, 3}, {2, 1, 3, 3}, {1, 1}, {0, 0}},
+    {{2, 1, 17, 5}, {1, 1, 2, 5}, {1, 1}, {1, 0}},
+    // One input channel but stride 2 or padding ≥ kernel: back to im2col + GEMM.
+    {{2, 1, 9, 9}, {3, 1, 3, 3}, {2, 2}, {1, 1}},
+    {{1, 1, 4, 4}, {2, 1, 2, 2}, {1, 1}, {2, 2}},
 };
 
 float max_diff(const std::vector<float>& a, const std::vector<float>& b) {
@@ -79,7 +92,7 @@ TEST(ConvGemm, UseFastKernelsInstallsThemAndNaiveRestores) {
 TEST(ConvGemm, GradcheckThroughTheFastOp) {
   use_fast_kernels();
   Generator gen(9);
-  for (const Case& c : {kCases[1], kCases[2], kCases[3]}) {
+  for (const Case& c : {kCases[1], kCases[2], kCases[3], kCases[8], kCases[9]}) {
     Tensor x = randn(c.x, gen, true);
     Tensor w = randn(c.w, gen, true);
     Tensor b = randn({c.w[0]}, gen, true);

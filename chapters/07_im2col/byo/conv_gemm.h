@@ -32,6 +32,22 @@ void conv2d_grad_input_gemm(const ConvGeometry& g, const float* grad_out, const 
 void conv2d_grad_weight_gemm(const ConvGeometry& g, const float* x, const float* grad_out,
                              float* grad_w, float* grad_bias);
 
+/// @brief Whether the direct kernels below apply: one input channel, stride 1, and padding
+///        smaller than the kernel (LeNet's first layer). The three kernels above then call
+///        them.
+bool conv2d_direct_applies(const ConvGeometry& g);
+/// @brief Direct forward for conv2d_direct_applies(g): each filter tap one vector load and
+///        one FMA on a zero-bordered copy of the image, no im2col.
+void conv2d_forward_direct(const ConvGeometry& g, const float* x, const float* w, const float* bias,
+                           float* out);
+/// @brief Direct input gradient for conv2d_direct_applies(g): the bordered output gradient
+///        convolved with the flipped filters, no col2im.
+void conv2d_grad_input_direct(const ConvGeometry& g, const float* grad_out, const float* w,
+                              float* grad_x);
+/// @brief Direct weight and bias gradient for conv2d_direct_applies(g), no im2col.
+void conv2d_grad_weight_direct(const ConvGeometry& g, const float* x, const float* grad_out,
+                               float* grad_w, float* grad_bias);
+
 /// @brief The three kernels above as a table for `conv_kernels()`.
 ConvKernels gemm_conv_kernels();
 

@@ -56,6 +56,7 @@ bool parallel_over_images(const ConvGeometry& g) { return g.batch >= thread_coun
 // x is (N,C,H,W), w is (K,C,R,S), bias is (K) or null, out is (N,K,P,Q)
 void conv2d_forward_gemm(const ConvGeometry& g, const float* x, const float* w, const float* bias,
                          float* out) {
+  if (conv2d_direct_applies(g)) return conv2d_forward_direct(g, x, w, bias, out);
   const PerImage im = per_image(g);
   const ConstMatrixView weights{w, im.k, im.crs, im.crs, 1};
   const bool by_image = parallel_over_images(g);
@@ -78,6 +79,7 @@ void conv2d_forward_gemm(const ConvGeometry& g, const float* x, const float* w, 
 // grad_out is (N,K,P,Q), w is (K,C,R,S), grad_x is (N,C,H,W)
 void conv2d_grad_input_gemm(const ConvGeometry& g, const float* grad_out, const float* w,
                             float* grad_x) {
+  if (conv2d_direct_applies(g)) return conv2d_grad_input_direct(g, grad_out, w, grad_x);
   const PerImage im = per_image(g);
   const ConstMatrixView weights_t = ConstMatrixView{w, im.k, im.crs, im.crs, 1}.t();
   const bool by_image = parallel_over_images(g);
@@ -103,6 +105,7 @@ void conv2d_grad_input_gemm(const ConvGeometry& g, const float* grad_out, const 
 // added in thread order at the end, so results repeat for a given thread count.
 void conv2d_grad_weight_gemm(const ConvGeometry& g, const float* x, const float* grad_out,
                              float* grad_w, float* grad_bias) {
+  if (conv2d_direct_applies(g)) return conv2d_grad_weight_direct(g, x, grad_out, grad_w, grad_bias);
   const PerImage im = per_image(g);
   const int threads = static_cast<int>(std::min<int64_t>(thread_count(), g.batch));
   // One thread's lane sums: grad_w (K, C·R·S) and grad_bias (K), kSimdWidth lanes each.

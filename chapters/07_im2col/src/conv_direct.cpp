@@ -1,0 +1,257 @@
+/// @file
+/// @brief Direct convolution for one input channel and stride 1 (LeNet's first layer).
+///
+/// With C = 1 a column of im2col holds just R·S = 25 numbers, so im2col + GEMM spends
+/// more time copying than multiplying. Here the three passes read a zero-bordered copy of
+/// the image (or of the output gradient) directly, a SIMD vector of kSimdWidth outputs at a
+/// time: row p of the output is Σ_{r,s} w[k,r,s] · (padded row p + r, shifted by s), so
+/// every filter tap is one vector load and one fused multiply-add, with no bounds checks.
+/// Vectors that run past the end of a row compute lanes that are never stored; the
+/// buffers have slack at the end so those reads stay inside them.
+#include <algorithm>
+#include <cstring>
+#include <span>
+#include <vector>
+
+#include "byo/conv_gemm.h"
+#include "byo/micro_kernel.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace byo {
+namespace {
+
+constexpr int64_t kW = kSimdWidth;
+constexpr int64_t kFilters = 6;  // filters per pass over the image: 6 accumulators
+constexpr int64_t kBlocks = 4;   // vectors of a row per pass in the input gradient
+
+int64_t blocks_of(int64_t n) { return (n + kW - 1) / kW; }
+
+// dst[0 .. n) = the first n lanes of v (a whole vector when n = kW).
+void store_lanes(float* dst, Vec v, int64_t n) {
+  if (n == kW) {
+    store_vec(dst, v);
+    return;
+  }
+  float lanes[kW];
+  store_vec(lanes, v);
+  std::copy_n(lanes, n, dst);
+}
+
+// A plane of `rows` × `cols` floats with `src` (src_rows × src_cols) placed at (top,
+// left) and zeros around it, plus slack after the last row for over-long vector reads.
+struct Bordered {
+  std::vector<float> data;
+  int64_t cols;
+  Bordered(int64_t planes, int64_t rows, int64_t cols_) : cols(cols_) {
+    data.assign(static_cast<size_t>(planes * rows * cols + 8 * kW + cols), 0.0f);
+  }
+  void place(int64_t plane, int64_t rows, const float* src, int64_t src_rows, int64_t src_cols,
+             int64_t top, int64_t left) {
+    float* base = data.data() + plane * rows * cols;
+    for (int64_t i = 0; i < src_rows; ++i) {
+      std::copy_n(src + i * src_cols, src_cols, base + (i + top) * cols + left);
+    }
+  }
+};
+
+int thread_count(int64_t batch) {
+#ifdef _OPENMP
+  return static_cast<int>(std::min<int64_t>(omp_get_max_threads(), batch));
+#else
+  (void)batch;
+  return 1;
+#endif
+}
+
+int thread_id() {
+#ifdef _OPENMP
+  return omp_get_thread_num();
+#else
+  return 0;
+#endif
+}
+
+}  // namespace
+
+bool conv2d_direct_applies(const ConvGeometry& g) {
+  return g.in_channels == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_h < g.kernel_h &&
+         g.pad_w < g.kernel_w;
+}
+
+// x is (N,1,H,W), w is (K,1,R,S), bias is (K) or null, out is (N,K,P,Q)
+void conv2d_forward_direct(const ConvGeometry& g, const float* x, const float* w, const float* bias,
+                           float* out) {
+  const int64_t taps = g.kernel_h * g.kernel_w, chunks = (g.out_channels + kFilters - 1) / kFilters;
+  // Weights as (chunk, tap, kFilters), zero for filters past K: each tap's kFilters
+  // weights side by side.
+  std::vector<float> packed(static_cast<size_t>(chunks * taps * kFilters), 0.0f);
+  for (int64_t k = 0; k < g.out_channels; ++k) {
+    for (int64_t t = 0; t < taps; ++t) {
+      packed[static_cast<size_t>(((k / kFilters) * taps + t) * kFilters + k % kFilters)] =
+          w[k * taps + t];
+    }
+  }
+  const int64_t rows = g.in_h + 2 * g.pad_h, cols = g.in_w + 2 * g.pad_w;
+  const int64_t blocks = blocks_of(g.out_w), plane_out = g.out_h * g.out_w;
+#pragma omp parallel num_threads(thread_count(g.batch))
+  {
+    Bordered image(1, rows, cols);
+#pragma omp for schedule(static)
+    for (int64_t n = 0; n < g.batch; ++n) {
+      image.place(0, rows, x + n * g.in_h * g.in_w, g.in_h, g.in_w, g.pad_h, g.pad_w);
+      for (int64_t chunk = 0; chunk < chunks; ++chunk) {
+        const float* wc = packed.data() + chunk * taps * kFilters;
+        const int64_t k0 = chunk * kFilters, filters = std::min(kFilters, g.out_channels - k0);
+        for (int64_t p = 0; p < g.out_h; ++p) {
+          for (int64_t b = 0; b < blocks; ++b) {
+            Vec acc[kFilters];
+            for (int64_t f = 0; f < kFilters; ++f) {
+              acc[f] = Vec{} + (bias && f < filters ? bias[k0 + f] : 0.0f);
+            }
+            for (int64_t r = 0; r < g.kernel_h; ++r) {
+              const float* row = image.data.data() + (p + r) * cols + b * kW;
+              for (int64_t s = 0; s < g.kernel_w; ++s) {
+                const Vec xv = load_vec(row + s);
+                const float* wt = wc + (r * g.kernel_w + s) * kFilters;
+                for (int64_t f = 0; f < kFilters; ++f) acc[f] += wt[f] * xv;
+              }
+            }
+            const int64_t lanes = std::min(kW, g.out_w - b * kW);
+            for (int64_t f = 0; f < filters; ++f) {
+              store_lanes(out + (n * g.out_channels + k0 + f) * plane_out + p * g.out_w + b * kW,
+                          acc[f], lanes);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// grad_out is (N,K,P,Q), w is (K,1,R,S), grad_x is (N,1,H,W)
+//
+// dx[h, w] = Σ_{k,r,s} w[k,r,s] · dout[k, h + pad_h − r, w + pad_w − s]: a convolution of
+// the output gradient, bordered with R − 1 − pad_h rows and S − 1 − pad_w columns of
+// zeros, with the flipped filters.
+void conv2d_grad_input_direct(const ConvGeometry& g, const float* grad_out, const float* w,
+                              float* grad_x) {
+  const int64_t top = g.kernel_h - 1 - g.pad_h, left = g.kernel_w - 1 - g.pad_w;
+  const int64_t rows = g.out_h + 2 * top, cols = g.out_w + 2 * left;  // = H + R − 1, W + S − 1
+  const int64_t blocks = blocks_of(g.in_w), plane_out = g.out_h * g.out_w;
+#pragma omp parallel num_threads(thread_count(g.batch))
+  {
+    Bordered dout(g.out_channels, rows, cols);
+#pragma omp for schedule(static)
+    for (int64_t n = 0; n < g.batch; ++n) {
+      for (int64_t k = 0; k < g.out_channels; ++k) {
+        dout.place(k, rows, grad_out + (n * g.out_channels + k) * plane_out, g.out_h, g.out_w, top,
+                   left);
+      }
+      for (int64_t h = 0; h < g.in_h; ++h) {
+        // kBlocks vectors of the row at once: independent sums, so the FMAs overlap
+        // instead of each waiting for the one before.
+        for (int64_t b0 = 0; b0 < blocks; b0 += kBlocks) {
+          Vec acc[kBlocks] = {};
+          for (int64_t k = 0; k < g.out_channels; ++k) {
+            for (int64_t r = 0; r < g.kernel_h; ++r) {
+              const float* row =
+                  dout.data.data() + (k * rows + h + g.kernel_h - 1 - r) * cols + b0 * kW;
+              const float* wr = w + (k * g.kernel_h + r) * g.kernel_w;
+              for (int64_t s = 0; s < g.kernel_w; ++s) {
+                const float* at = row + g.kernel_w - 1 - s;
+                for (int64_t j = 0; j < kBlocks; ++j) acc[j] += wr[s] * load_vec(at + j * kW);
+              }
+            }
+          }
+          for (int64_t j = 0; j < kBlocks && b0 + j < blocks; ++j) {
+            store_lanes(grad_x + (n * g.in_h + h) * g.in_w + (b0 + j) * kW, acc[j],
+                        std::min(kW, g.in_w - (b0 + j) * kW));
+          }
+        }
+      }
+    }
+  }
+}
+
+// x is (N,1,H,W), grad_out is (N,K,P,Q), grad_w is (K,1,R,S), grad_bias is (K) or null
+//
+// dw[k,r,s] = Σ_{n,p,q} dout[n,k,p,q] · x_padded[n, p + r, q + s]: for each tap (r, s),
+// kFilters filters at a time share every load of the image. The output gradient is
+// copied with its rows zero-padded to whole vectors (and zero rows for filters past K),
+// so lanes past Q add nothing. Lane sums are kept per thread over its images and added up
+// once at the end, in thread order.
+void conv2d_grad_weight_direct(const ConvGeometry& g, const float* x, const float* grad_out,
+                               float* grad_w, float* grad_bias) {
+  const int64_t rows = g.in_h + 2 * g.pad_h, cols = g.in_w + 2 * g.pad_w;
+  const int64_t width = blocks_of(g.out_w) * kW, plane_out = g.out_h * g.out_w;
+  const int64_t taps = g.kernel_h * g.kernel_w, chunks = (g.out_channels + kFilters - 1) / kFilters;
+  const int threads = thread_count(g.batch);
+  const int64_t slot = (g.out_channels * taps + g.out_channels) * kW;  // dw lanes, db lanes
+  std::vector<float> partial(static_cast<size_t>(threads * slot), 0.0f);
+#pragma omp parallel num_threads(threads)
+  {
+    float* lanes = partial.data() + thread_id() * slot;
+    float* bias_lanes = lanes + g.out_channels * taps * kW;
+    Bordered image(1, rows, cols);
+    std::vector<float> dout(static_cast<size_t>(chunks * kFilters * g.out_h * width), 0.0f);
+#pragma omp for schedule(static)
+    for (int64_t n = 0; n < g.batch; ++n) {
+      image.place(0, rows, x + n * g.in_h * g.in_w, g.in_h, g.in_w, g.pad_h, g.pad_w);
+      for (int64_t kp = 0; kp < g.out_channels * g.out_h; ++kp) {
+        std::copy_n(grad_out + n * g.out_channels * plane_out + kp * g.out_w, g.out_w,
+                    dout.data() + kp * width);
+      }
+      for (int64_t k = 0; k < g.out_channels; ++k) {
+        const float* dk = dout.data() + k * g.out_h * width;
+        Vec db = load_vec(bias_lanes + k * kW);
+        for (int64_t i = 0; i < g.out_h * width; i += kW) db += load_vec(dk + i);
+        store_vec(bias_lanes + k * kW, db);
+      }
+      for (int64_t chunk = 0; chunk < chunks; ++chunk) {
+        const float* dc = dout.data() + chunk * kFilters * g.out_h * width;
+        const int64_t k0 = chunk * kFilters, filters = std::min(kFilters, g.out_channels - k0);
+        for (int64_t r = 0; r < g.kernel_h; ++r) {
+          for (int64_t s = 0; s < g.kernel_w; ++s) {
+            Vec acc[kFilters] = {};
+            for (int64_t p = 0; p < g.out_h; ++p) {
+              const float* xrow = image.data.data() + (p + r) * cols + s;
+              const float* drow = dc + p * width;
+              for (int64_t b = 0; b < width; b += kW) {
+                const Vec xv = load_vec(xrow + b);
+                for (int64_t f = 0; f < kFilters; ++f) {
+                  acc[f] += load_vec(drow + f * g.out_h * width + b) * xv;
+                }
+              }
+            }
+            for (int64_t f = 0; f < filters; ++f) {
+              float* at = lanes + (((k0 + f) * g.kernel_h + r) * g.kernel_w + s) * kW;
+              store_vec(at, load_vec(at) + acc[f]);
+            }
+          }
+        }
+      }
+    }
+  }
+  for (int t = 1; t < threads; ++t) {
+    const float* other = partial.data() + t * slot;
+    for (int64_t i = 0; i < slot; ++i) partial[static_cast<size_t>(i)] += other[i];
+  }
+  for (int64_t i = 0; i < g.out_channels * taps; ++i) {
+    float sum = 0.0f;
+    for (int64_t l = 0; l < kW; ++l) sum += partial[static_cast<size_t>(i * kW + l)];
+    grad_w[i] = sum;
+  }
+  if (grad_bias) {
+    const float* bias_lanes = partial.data() + g.out_channels * taps * kW;
+    for (int64_t k = 0; k < g.out_channels; ++k) {
+      float sum = 0.0f;
+      for (int64_t l = 0; l < kW; ++l) sum += bias_lanes[k * kW + l];
+      grad_bias[k] = sum;
+    }
+  }
+}
+
+}  // namespace byo
