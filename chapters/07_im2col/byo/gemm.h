@@ -66,11 +66,12 @@ void check_gemm_shapes(const char* op, ConstMatrixView a, ConstMatrixView b, Mat
 /// @brief Installs this chapter's fast kernels into `byo::kernels()` (name "fast").
 ///
 /// The dispatcher seam: operations look their kernels up in the table at every call, so
-/// after this one visible call `matmul` runs gemm_parallel. Chapter 6's convolution
-/// kernels will be switched here too once they exist.
+/// after this one visible call `matmul` runs gemm_parallel, and chapter 6's convolution
+/// and pooling ops run this chapter's kernels (conv_gemm.h, pool_fast.h).
 void use_fast_kernels();
 
-/// @brief Puts chapter 1's naive loops back into `byo::kernels()` (name "naive").
+/// @brief Puts the naive loops back: chapter 1's GEMM and chapter 6's convolution and
+///        pooling loops (name "naive").
 void use_naive_kernels();
 
 }  // namespace byo
