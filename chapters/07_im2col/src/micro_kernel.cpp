@@ -101,7 +101,11 @@ void pack_panels(const float* src, int64_t lane_stride, int64_t step_stride, int
     for (int64_t k = 0; k < steps; ++k) {
       const float* row = src + k * step_stride;
       for (int64_t p = 0; p < full_panels; ++p) {
-        std::copy(row + p * width, row + (p + 1) * width, out + (p * steps + k) * width);
+        // A loop of constant length, not std::copy: GCC turned that into a call to memmove
+        // per step, which costs more than the width floats it moves.
+        const float* src_lanes = row + p * width;
+        float* dst_lanes = out + (p * steps + k) * width;
+        for (int64_t l = 0; l < width; ++l) dst_lanes[l] = src_lanes[l];
       }
     }
     first_general = full_panels * width;
