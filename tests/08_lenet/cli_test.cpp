@@ -287,6 +287,39 @@ TEST_F(LenetCli, PredictRefusesABadImage) {
   EXPECT_TRUE(r.says("not a PGM")) << r.err;
 }
 
+// ---- Pictures ---------------------------------------------------------------------------
+
+TEST_F(LenetCli, PlotWritesTheTrainingCurve) {
+  auto args = quick_train(path("c.byot"), "modern", "2");
+  args.insert(args.end(), {"--metrics-out", path("m.jsonl")});
+  ASSERT_EQ(run(args).status, 0);
+  const Result r = run({"plot", "--metrics", path("m.jsonl"), "--out", path("curve.svg")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  const std::string svg = read_file(path("curve.svg"));
+  EXPECT_EQ(svg.rfind("<svg", 0), 0u) << svg.substr(0, 100);
+  EXPECT_NE(svg.find("modern test accuracy"), std::string::npos);
+  EXPECT_NE(svg.find("<polyline"), std::string::npos);
+}
+
+TEST_F(LenetCli, PlotRefusesAMalformedLog) {
+  std::ofstream(path("m.jsonl")) << "{\"epoch\":1,\"train_loss\":0.5}\n";
+  const Result r = run({"plot", "--metrics", path("m.jsonl"), "--out", path("curve.svg")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.says("m.jsonl:1")) << r.err;
+  EXPECT_TRUE(r.says("test_accuracy")) << r.err;
+}
+
+TEST_F(LenetCli, ShowWritesFiltersAndFeatureMaps) {
+  ASSERT_EQ(run(quick_train(path("c.byot"), "classic")).status, 0);
+  const Result r = run({"show", "--checkpoint", path("c.byot"), "--data", mnist_dir(), "--index",
+                        "3", "--out-dir", dir_.string()});
+  EXPECT_EQ(r.status, 0) << r.err;
+  for (const char* name : {"conv1_filters.png", "input.png", "conv1_maps.png", "conv2_maps.png"}) {
+    const std::string png = read_file(path(name));
+    EXPECT_EQ(png.substr(1, 3), "PNG") << name;
+  }
+}
+
 TEST_F(LenetCli, BenchPrintsSpeedAndPeakMemory) {
   const Result r = run({"bench", "--data", mnist_dir(), "--limit", "256", "--threads", "1"});
   EXPECT_EQ(r.status, 0) << r.err;

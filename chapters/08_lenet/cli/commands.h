@@ -20,5 +20,9 @@ Command add_eval(CLI::App& app);
 Command add_predict(CLI::App& app);
 /// @brief `lenet bench`: training and inference speed, and peak memory.
 Command add_bench(CLI::App& app);
+/// @brief `lenet plot`: the training curve of metrics files as an SVG chart.
+Command add_plot(CLI::App& app);
+/// @brief `lenet show`: conv1's filters and one image's feature maps as PNG files.
+Command add_show(CLI::App& app);
 
 }  // namespace byo::lenet::cli

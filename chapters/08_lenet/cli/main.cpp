@@ -6,6 +6,8 @@
 ///     lenet eval --checkpoint lenet-modern.byot
 ///     lenet predict --checkpoint lenet-modern.byot --index 0
 ///     lenet bench
+///     lenet plot --metrics lenet-modern.jsonl --out curve.svg
+///     lenet show --checkpoint lenet-modern.byot --index 0 --out-dir images
 ///
 /// Every error (missing data, a damaged checkpoint, a nonsense flag) is one message on
 /// stderr and a non-zero exit status: 1 for errors, 2 for a bad command line, 130 after
@@ -18,7 +20,8 @@
 #include "commands.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"lenet: LeNet-5 on MNIST with byotorch (train, eval, predict, bench)", "lenet"};
+  CLI::App app{"lenet: LeNet-5 on MNIST with byotorch (train, eval, predict, bench, plot, show)",
+               "lenet"};
   app.require_subcommand(1);
   app.failure_message(CLI::FailureMessage::help);
   std::map<CLI::App*, byo::lenet::cli::Command> commands;
@@ -29,6 +32,8 @@ int main(int argc, char** argv) {
   remember(byo::lenet::cli::add_eval(app));
   remember(byo::lenet::cli::add_predict(app));
   remember(byo::lenet::cli::add_bench(app));
+  remember(byo::lenet::cli::add_plot(app));
+  remember(byo::lenet::cli::add_show(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

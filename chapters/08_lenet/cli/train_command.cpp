@@ -3,6 +3,7 @@
 ///        Ctrl-C handling, and the run itself.
 #include <atomic>
 #include <csignal>
+#include <fstream>
 #include <iostream>
 #include <optional>
 
@@ -144,6 +145,12 @@ int run_train(const TrainFlags& f) {
             << (c.test_limit > 0 ? std::min(c.test_limit, test_set->size()) : test_set->size())
             << std::endl;
 
+  // A new run starts its metrics log afresh; a resumed one appends to it.
+  if (!checkpoint && !c.metrics_path.empty()) {
+    std::ofstream truncate(c.metrics_path, std::ios::trunc);
+    BYO_CHECK(truncate.is_open()) << "lenet train: cannot write the metrics file "
+                                  << c.metrics_path;
+  }
   if (f.profile) profiler::enable(true);
   const TrainOutcome outcome = train(model, c, *train_set, *test_set, std::cout, start, &g_stop);
   std::signal(SIGINT, SIG_DFL);
@@ -213,7 +220,7 @@ Command add_train(CLI::App& app) {
   cmd->add_option("--resume", flags->resume, "continue the run saved in this checkpoint")
       ->check(CLI::ExistingFile);
   cmd->add_option("--metrics-out", flags->metrics_out,
-                  "append one JSON line per epoch to this file");
+                  "write one JSON line per epoch to this file (a resumed run appends)");
   cmd->add_flag("--profile", flags->profile, "print the time of every op at the end");
   return [flags] { return run_train(*flags); };
 }
