@@ -46,13 +46,13 @@ TrainedModel train_once(models::LeNetVariant variant, int64_t limit, int threads
 }
 
 // 2000 images, 32 Adam steps: the modern net is already far past chance (10%).
-// Measured: 76.3% of the first 1000 test images (x86-64, AVX2/FMA); the bound leaves room
+// Measured: 83.4% of the first 1000 test images (x86-64, AVX2/FMA); the bound leaves room
 // for other CPUs' rounding.
 TEST(LenetTraining, ModernLearnsFromTwoThousandImagesInOneEpoch) {
   const TrainOutcome outcome = train_once(models::LeNetVariant::modern, 2000, 1).outcome;
   EXPECT_EQ(outcome.status, TrainStatus::finished);
   EXPECT_EQ(outcome.epochs_done, 1);
-  EXPECT_GT(outcome.test_accuracy, 0.70);
+  EXPECT_GT(outcome.test_accuracy, 0.78);
 }
 
 TEST(LenetTraining, SameSeedAndThreadsGiveTheSameBits) {

@@ -193,7 +193,7 @@ Command add_train(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--optimizer", flags->optimizer, "sgd or adam (default adam)")
       ->check(CLI::IsMember({"sgd", "adam"}));
-  cmd->add_option("--lr", flags->lr, "learning rate (default 1e-3 modern, 3e-3 classic)")
+  cmd->add_option("--lr", flags->lr, "learning rate (default 2e-3 modern, 3e-3 classic)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--momentum", flags->momentum, "SGD momentum (default 0)")
       ->check(CLI::Range(0.0, 0.999999));

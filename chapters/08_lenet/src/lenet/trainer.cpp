@@ -32,7 +32,7 @@ TrainConfig default_config(models::LeNetVariant variant) {
     c.epochs = 5;
     c.batch_size = 64;
     c.optimizer = "adam";
-    c.lr = 1e-3;
+    c.lr = 2e-3;
     c.lr_step = 2;
     c.lr_gamma = 0.3;
   }
