@@ -9,7 +9,8 @@ server, and fails when one of them has
 
   - a broken internal link: an href to a file that does not exist, or to an #anchor that
     the target page does not define (checked for every link on those pages);
-  - a missing picture: an <img> that did not load (naturalWidth 0);
+  - a missing picture: an <img> that did not load (naturalWidth 0), or an SVG <object>
+    (how Doxygen shows SVG pictures and graphs) with no <svg> inside;
   - a formula MathJax did not typeset: MathJax missing, a MathJax error, or TeX left as
     text;
   - a JavaScript error.
@@ -34,7 +35,9 @@ import urllib.parse
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars", "--remote-debugging-pipe", "--force-device-scale-factor=1"]
+         "--hide-scrollbars", "--remote-debugging-pipe",
+         # lets the check script look inside <object> pictures (file: pages, no server)
+         "--allow-file-access-from-files", "--force-device-scale-factor=1"]
 WIDTH, HEIGHT = 1280, 1000
 PAGE_TIMEOUT = 60  # seconds for one page to load and MathJax to finish
 
@@ -47,7 +50,22 @@ new Promise(resolve => {
       if (!img.complete || img.naturalWidth === 0)
         problems.push("missing image: " + img.getAttribute("src"));
     }
-    const tex = document.querySelectorAll('script[type^="math/tex"]').length;
+    // Doxygen shows SVG pictures and graphs as <object>: loaded means an <svg> inside.
+    for (const o of document.querySelectorAll("object[data]")) {
+      const doc = o.contentDocument;
+      if (!doc || !doc.documentElement || doc.documentElement.localName !== "svg")
+        problems.push("missing picture: " + o.getAttribute("data"));
+    }
+    // tex2jax turns each formula into a <script type="math/tex">; typesetting puts the
+    // rendered formula, id "<script id>-Frame", beside it.
+    const scripts = [...document.querySelectorAll('script[type^="math/tex"]')];
+    for (const script of scripts) {
+      if (!script.id || !document.getElementById(script.id + "-Frame"))
+        problems.push("formula not typeset: " + script.textContent.trim().slice(0, 60));
+    }
+    const tex = scripts.length;
+    if (document.body.textContent.includes("[Math Processing Error]"))
+      problems.push("MathJax error: [Math Processing Error]");
     const texts = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -58,7 +76,9 @@ new Promise(resolve => {
     for (const t of texts) problems.push("formula not typeset: " + t);
     for (const e of document.querySelectorAll(".MathJax_Error, merror"))
       problems.push("MathJax error: " + e.textContent.slice(0, 80));
-    const links = [...document.querySelectorAll("a[href]")].map(a => a.href);
+    const links = [...document.querySelectorAll("a[href]")].map(a => a.href)
+      .concat([...document.images].map(i => i.src))
+      .concat([...document.querySelectorAll("object[data]")].map(o => o.data));
     const ids = [...document.querySelectorAll("[id], a[name]")].map(e => e.id || e.name);
     resolve(JSON.stringify({problems, links, ids, formulas: tex,
                             title: document.title,
