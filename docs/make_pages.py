@@ -410,7 +410,7 @@ def main():
     chapters_root = os.path.join(site.source, "chapters")
     chapters = []  # the chapter pages, in order
     header_dirs = [os.path.join(site.source, "common", "byo")]
-    api_groups = []  # (title, label, byo folder), filled once the chapter titles are known
+    api_dirs = []  # (chapter number, its byo folder)
     include_roots = [os.path.join(site.source, "common")]
     for folder in sorted(os.listdir(chapters_root)) if os.path.isdir(chapters_root) else []:
         m = CHAPTER_DIR.match(folder)
@@ -420,6 +420,7 @@ def main():
         if os.path.isdir(os.path.join(base, "byo")):
             header_dirs.append(os.path.join(base, "byo"))
             include_roots.append(base)
+            api_dirs.append((m.group(1), os.path.join(base, "byo")))
         if os.path.isfile(os.path.join(base, "README.md")):
             page = Page(site.source, f"chapters/{folder}/README.md", f"chapter{m.group(1)}",
                         f"Chapter {int(m.group(1))}")
@@ -442,12 +443,12 @@ def main():
     # there in INPUT order, which inputs.doxy gives explicitly.)
     order = ["", "## The book, in reading order {#index_reading_order}", ""]
     # After the chapters: the exercises, the API reference by chapter, how the docs work.
-    api_groups.append(("Common: what every chapter uses", "common",
-                       os.path.join(site.source, "common", "byo")))
-    for page in chapters:
-        byo_dir = os.path.join(site.source, os.path.dirname(page.repo_path), "byo")
-        if os.path.isdir(byo_dir):
-            api_groups.append((page.title, page.label, byo_dir))
+    api_groups = [("Common: what every chapter uses", "common",
+                   os.path.join(site.source, "common", "byo"))]
+    titles = {page.label: page.title for page in chapters}
+    for number, byo_dir in api_dirs:  # a chapter's headers count before its README exists
+        label = f"chapter{number}"
+        api_groups.append((titles.get(label, f"Chapter {int(number)}"), label, byo_dir))
     extra = [("exercises", "Exercises", exercises_page(site, chapters)),
              ("api", "API reference, by chapter", api_page(site, api_groups))]
     book = [(p.label, p.title) for p in chapters] + [(label, title) for label, title, _ in extra]
