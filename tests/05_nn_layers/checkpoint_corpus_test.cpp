@@ -53,7 +53,7 @@ TEST(CheckpointCorpus, EveryCrashIsNowAClearError) {
 // byte count passed, but NDArray's strides are products of the sizes and overflowed int64.
 TEST(CheckpointCorpus, ZeroSizeThenHugeSizesIsRefused) {
   test::expect_error([] { load_state_dict((kCorpus / "crash-zero-dim-then-huge-dims").string()); },
-                     "multiplies to more than 2^63 elements");
+                     "whose product, zeros left out, exceeds 2^63");
 }
 
 }  // namespace

@@ -170,7 +170,7 @@ nn::StateDict deserialize(std::span<const uint8_t> bytes, const std::string& sou
           << "' claims more values than the file holds";
       BYO_CHECK(size == 0 || nonzero <= uint64_t{std::numeric_limits<int64_t>::max()} / size)
           << "load: " << source << " is corrupt: the shape of '" << name
-          << "' multiplies to more than 2^63 elements";
+          << "' has sizes whose product, zeros left out, exceeds 2^63";
       numel *= size;
       nonzero *= size == 0 ? 1 : size;
       shape.push_back(dim);
