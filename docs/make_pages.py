@@ -278,18 +278,27 @@ def grader_entries(grade_cpp):
     return [e.replace('\\"', '"') for e in GRADER_ENTRY.findall(m.group(1))] if m else []
 
 
-def readme_exercises(page):
-    """Bold titles of the numbered items under the README's 'Exercises' heading."""
-    titles, inside = [], False
-    for _, line in outside_fences(page.lines):
+def readme_exercises(site, page):
+    """The numbered items that start with a bold title under the README's 'Exercises'
+    heading, each as one line of Markdown with its links rewritten for the docs."""
+    items, inside, current = [], False, None
+    for i, line in outside_fences(page.lines):
         m = HEADING.match(line)
         if m:
             inside = m.group(1) == "##" and github_anchor(m.group(2)) == "exercises"
+            current = None
             continue
-        item = NUMBERED_ITEM.match(line) if inside else None
-        if item:
-            titles.append(item.group(1).rstrip("."))
-    return titles
+        if not inside:
+            continue
+        text = rewrite_line(site, page, f"{page.repo_path}:{i + 1}", line.strip())
+        if NUMBERED_ITEM.match(line):
+            current = re.sub(r"^\d+\.\s+", "", text)
+            items.append(current)
+        elif current is not None and line.startswith("   ") and line.strip():
+            items[-1] += " " + text  # the item's continuation lines
+        else:
+            current = None
+    return items
 
 
 def exercises_page(site, chapters):
@@ -307,7 +316,7 @@ def exercises_page(site, chapters):
         grade = os.path.join(chapter_dir, "exercises", "grade.cpp")
         link = page.anchors.get("exercises", page.label)
         files = exercise_files(chapter_dir)
-        titles = readme_exercises(page)
+        titles = readme_exercises(site, page)
         if not os.path.isfile(grade) and not titles:
             continue
         out += [f"## {page.title} {{#exercises_ch{number}}}", ""]
