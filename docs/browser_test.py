@@ -26,6 +26,7 @@ import base64
 import html.parser
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -37,7 +38,9 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--hide-scrollbars", "--remote-debugging-pipe",
          # lets the check script look inside <object> pictures (file: pages, no server)
-         "--allow-file-access-from-files", "--force-device-scale-factor=1"]
+         "--allow-file-access-from-files",
+         "--disable-dev-shm-usage",  # containers often have a tiny /dev/shm
+         "--force-device-scale-factor=1"]
 WIDTH, HEIGHT = 1280, 1000
 PAGE_TIMEOUT = 60  # seconds for one page to load and MathJax to finish
 
@@ -129,7 +132,8 @@ class Browser:
 
     def _read_message(self, deadline):
         while b"\0" not in self.buffer:
-            if time.monotonic() > deadline:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.from_browser], [], [], left)[0]:
                 raise TimeoutError("Chromium did not answer in time")
             chunk = os.read(self.from_browser, 1 << 16)
             if not chunk:
