@@ -102,6 +102,30 @@ void avg_pool_tiled_backward(const ConvGeometry& g, const float* grad_out, float
 #endif
 #endif
 
+#ifdef BYO_VECTOR_POOL
+typedef float F8 __attribute__((vector_size(32)));
+typedef float F16 __attribute__((vector_size(64)));
+typedef int32_t I8 __attribute__((vector_size(32)));
+
+// Eight 2×2 windows side by side: `top` and `bottom` hold 16 floats of the two input
+// rows. Returns each window's maximum; `codes` gets the winning cell (r·2 + s).
+F8 max_of_8_windows(F16 top, F16 bottom, int32_t* codes) {
+  const F8 cells[4] = {__builtin_shufflevector(top, top, 0, 2, 4, 6, 8, 10, 12, 14),
+                       __builtin_shufflevector(top, top, 1, 3, 5, 7, 9, 11, 13, 15),
+                       __builtin_shufflevector(bottom, bottom, 0, 2, 4, 6, 8, 10, 12, 14),
+                       __builtin_shufflevector(bottom, bottom, 1, 3, 5, 7, 9, 11, 13, 15)};
+  F8 best = cells[0];
+  I8 code = {};
+  for (int32_t c = 1; c < 4; ++c) {
+    const I8 take = (cells[c] > best) | (cells[c] != cells[c]);
+    best = take ? cells[c] : best;
+    code = take ? c : code;
+  }
+  std::memcpy(codes, &code, sizeof(code));
+  return best;
+}
+#endif
+
 void max_pool_2x2(const ConvGeometry& g, const float* x, float* out, int64_t* argmax) {
   const int64_t plane_in = g.in_h * g.in_w, plane_out = g.out_h * g.out_w;
 #pragma omp parallel for schedule(static)
@@ -111,33 +135,34 @@ void max_pool_2x2(const ConvGeometry& g, const float* x, float* out, int64_t* ar
       const float* row1 = row0 + g.in_w;
       float* o = out + plane * plane_out + p * g.out_w;
       int64_t* arg = argmax + plane * plane_out + p * g.out_w;
-      int64_t q = 0;
 #ifdef BYO_VECTOR_POOL
-      typedef float F8 __attribute__((vector_size(32)));
-      typedef float F16 __attribute__((vector_size(64)));
-      typedef int32_t I8 __attribute__((vector_size(32)));
-      for (; q + 8 <= g.out_w; q += 8) {
-        F16 top, bottom;  // 16 floats of each input row: the cells of windows q .. q+7
-        std::memcpy(&top, row0 + 2 * q, sizeof(top));
-        std::memcpy(&bottom, row1 + 2 * q, sizeof(bottom));
-        const F8 cells[4] = {__builtin_shufflevector(top, top, 0, 2, 4, 6, 8, 10, 12, 14),
-                             __builtin_shufflevector(top, top, 1, 3, 5, 7, 9, 11, 13, 15),
-                             __builtin_shufflevector(bottom, bottom, 0, 2, 4, 6, 8, 10, 12, 14),
-                             __builtin_shufflevector(bottom, bottom, 1, 3, 5, 7, 9, 11, 13, 15)};
-        F8 best = cells[0];
-        I8 code = {};
-        for (int32_t c = 1; c < 4; ++c) {
-          const I8 take = (cells[c] > best) | (cells[c] != cells[c]);
-          best = take ? cells[c] : best;
-          code = take ? c : code;
+      for (int64_t q = 0; q < g.out_w; q += 8) {
+        // The last windows of the row (LeNet's rows have 14 and 5) go through a copy
+        // padded with zeros, so that reads never pass the row; only they are stored.
+        const int64_t windows = std::min<int64_t>(8, g.out_w - q);
+        F16 top, bottom;
+        if (windows == 8) {
+          std::memcpy(&top, row0 + 2 * q, sizeof(top));
+          std::memcpy(&bottom, row1 + 2 * q, sizeof(bottom));
+        } else {
+          float top_cells[16] = {}, bottom_cells[16] = {};
+          std::copy_n(row0 + 2 * q, 2 * windows, top_cells);
+          std::copy_n(row1 + 2 * q, 2 * windows, bottom_cells);
+          std::memcpy(&top, top_cells, sizeof(top));
+          std::memcpy(&bottom, bottom_cells, sizeof(bottom));
         }
-        std::memcpy(o + q, &best, sizeof(best));
-        for (int64_t l = 0; l < 8; ++l) {
-          arg[q + l] = (2 * p + code[l] / 2) * g.in_w + 2 * (q + l) + code[l] % 2;
+        int32_t codes[8];
+        const F8 best = max_of_8_windows(top, bottom, codes);
+        float best_cells[8];
+        std::memcpy(best_cells, &best, sizeof(best));
+        const int64_t first = 2 * p * g.in_w + 2 * q;  // top left cell of window q
+        for (int64_t l = 0; l < windows; ++l) {
+          o[q + l] = best_cells[l];
+          arg[q + l] = first + 2 * l + (codes[l] >> 1) * g.in_w + (codes[l] & 1);
         }
       }
-#endif
-      for (; q < g.out_w; ++q) {
+#else
+      for (int64_t q = 0; q < g.out_w; ++q) {
         const float cells[4] = {row0[2 * q], row0[2 * q + 1], row1[2 * q], row1[2 * q + 1]};
         float best = cells[0];
         int64_t code = 0;
@@ -150,6 +175,7 @@ void max_pool_2x2(const ConvGeometry& g, const float* x, float* out, int64_t* ar
         o[q] = best;
         arg[q] = (2 * p + code / 2) * g.in_w + 2 * q + code % 2;
       }
+#endif
     }
   }
 }
