@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
   remember(byo::lenet::cli::add_bench(app));
   remember(byo::lenet::cli::add_plot(app));
   remember(byo::lenet::cli::add_show(app));
+  if (argc < 2) {  // no subcommand: show what there is
+    std::cerr << app.help();
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
