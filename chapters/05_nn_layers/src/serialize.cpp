@@ -157,6 +157,9 @@ nn::StateDict deserialize(std::span<const uint8_t> bytes, const std::string& sou
                                 << " dims (allowed: up to " << kMaxDims << ")";
     Shape shape;
     uint64_t numel = 1;
+    // The product of the non-zero sizes: a shape such as (0, 2^40, 2^40) holds no values,
+    // yet its strides are products of its sizes and must fit int64_t (found by fuzzing).
+    uint64_t nonzero = 1;
     for (uint32_t d = 0; d < ndim; ++d) {
       const auto dim = static_cast<int64_t>(in.u64("the shape of '" + name + "'"));
       BYO_CHECK(dim >= 0) << "load: " << source << ": '" << name << "' has a negative size " << dim;
@@ -165,7 +168,11 @@ nn::StateDict deserialize(std::span<const uint8_t> bytes, const std::string& sou
       BYO_CHECK(size == 0 || numel <= bytes.size() / size)
           << "load: " << source << " is truncated or corrupt: '" << name
           << "' claims more values than the file holds";
+      BYO_CHECK(size == 0 || nonzero <= uint64_t{std::numeric_limits<int64_t>::max()} / size)
+          << "load: " << source << " is corrupt: the shape of '" << name
+          << "' has sizes whose product, zeros left out, exceeds 2^63";
       numel *= size;
+      nonzero *= size == 0 ? 1 : size;
       shape.push_back(dim);
     }
     in.need(numel * sizeof(float), "the " + std::to_string(numel) + " values of '" + name + "'");

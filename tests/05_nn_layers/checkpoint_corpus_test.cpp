@@ -1,0 +1,60 @@
+// The checkpoint fuzzer's corpus (fuzz/corpus/checkpoint), replayed in the normal suite:
+// every seed and every input that once crashed the loader must load or be refused with a
+// byo::Error — under the asan preset this also proves them free of memory errors.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "byo/serialize.h"
+#include "nn_test_util.h"
+
+namespace byo {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The tests run in tests/05_nn_layers (byo_add_tests' WORKING_DIRECTORY).
+const fs::path kCorpus = "../../fuzz/corpus/checkpoint";
+
+std::vector<uint8_t> read_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::vector<fs::path> corpus_files(const std::string& prefix) {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(kCorpus)) {
+    if (entry.path().filename().string().starts_with(prefix)) files.push_back(entry.path());
+  }
+  return files;
+}
+
+TEST(CheckpointCorpus, EverySeedLoadsOrIsRefused) {
+  const auto seeds = corpus_files("seed-");
+  ASSERT_GE(seeds.size(), 4u) << "the seed corpus is missing: " << kCorpus;
+  for (const fs::path& file : seeds) {
+    SCOPED_TRACE(file.string());
+    EXPECT_NO_THROW(deserialize(read_bytes(file), file.string()));  // seeds are valid files
+  }
+}
+
+TEST(CheckpointCorpus, EveryCrashIsNowAClearError) {
+  for (const fs::path& file : corpus_files("crash-")) {
+    SCOPED_TRACE(file.string());
+    EXPECT_THROW(load_state_dict(file.string()), Error);
+  }
+}
+
+// Found by checkpoint_fuzzer: a tensor of shape (0, 0x4f4f..., ...) holds no values, so the
+// byte count passed, but NDArray's strides are products of the sizes and overflowed int64.
+TEST(CheckpointCorpus, ZeroSizeThenHugeSizesIsRefused) {
+  test::expect_error([] { load_state_dict((kCorpus / "crash-zero-dim-then-huge-dims").string()); },
+                     "whose product, zeros left out, exceeds 2^63");
+}
+
+}  // namespace
+}  // namespace byo
