@@ -88,14 +88,14 @@ Command add_bench(CLI::App& app) {
   cmd->add_option("--variant", flags->variant, "classic or modern (default modern)")
       ->check(CLI::IsMember({"classic", "modern"}));
   cmd->add_option("--batch-size", flags->batch_size, "default 64 modern, 128 classic")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   cmd->add_option("--epochs", flags->epochs, "training epochs to time (default 1)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   cmd->add_option("--eval-batch-size", flags->eval_batch_size,
                   "images per inference forward pass (default 1000)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   cmd->add_option("--limit", flags->limit, "first N training images only (default: all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kNonNegative);
   cmd->add_option("--threads", flags->threads, "OpenMP threads (default: all cores)")
       ->check(CLI::Range(1, 1024));
   cmd->add_option("--data", flags->data_dir,

@@ -9,6 +9,25 @@
 
 namespace byo::lenet::cli {
 
+/// @brief Checks that an option's value is a number greater than 0 (short messages, unlike
+///        CLI::PositiveNumber's, which prints the whole range of double).
+inline const CLI::Validator kPositive(
+    [](std::string& in) -> std::string {
+      double v = 0;
+      if (!CLI::detail::lexical_cast(in, v)) return "'" + in + "' is not a number";
+      return v > 0 ? "" : "must be greater than 0, not " + in;
+    },
+    "> 0");
+
+/// @brief Checks that an option's value is a number of at least 0.
+inline const CLI::Validator kNonNegative(
+    [](std::string& in) -> std::string {
+      double v = 0;
+      if (!CLI::detail::lexical_cast(in, v)) return "'" + in + "' is not a number";
+      return v >= 0 ? "" : "must be 0 or more, not " + in;
+    },
+    ">= 0");
+
 /// @brief What a subcommand runs once the command line is parsed; returns the exit status.
 using Command = std::function<int()>;
 

@@ -69,9 +69,9 @@ Command add_eval(CLI::App& app) {
   cmd->add_option("--data", flags->data_dir,
                   "folder of the IDX files (default: $BYO_MNIST_DIR or data/mnist)");
   cmd->add_option("--limit", flags->limit, "the first N test images only (default: all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kNonNegative);
   cmd->add_option("--batch-size", flags->batch_size, "images per forward pass (default 1000)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   cmd->add_option("--threads", flags->threads, "OpenMP threads (default: all cores)")
       ->check(CLI::Range(1, 1024));
   return [flags] { return run_eval(*flags); };

@@ -23,7 +23,6 @@ int main(int argc, char** argv) {
   CLI::App app{"lenet: LeNet-5 on MNIST with byotorch (train, eval, predict, bench, plot, show)",
                "lenet"};
   app.require_subcommand(1);
-  app.failure_message(CLI::FailureMessage::help);
   std::map<CLI::App*, byo::lenet::cli::Command> commands;
   const auto remember = [&](byo::lenet::cli::Command command) {
     commands[app.get_subcommands({}).back()] = std::move(command);
@@ -34,6 +33,10 @@ int main(int argc, char** argv) {
   remember(byo::lenet::cli::add_bench(app));
   remember(byo::lenet::cli::add_plot(app));
   remember(byo::lenet::cli::add_show(app));
+  if (argc < 2) {  // no subcommand: show what there is
+    std::cerr << app.help();
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -188,31 +188,31 @@ Command add_train(CLI::App& app) {
   cmd->add_option("--data", flags->data_dir,
                   "folder of the IDX files (default: $BYO_MNIST_DIR or data/mnist)");
   cmd->add_option("--epochs", flags->epochs, "epochs in all (default 5 modern, 10 classic)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   cmd->add_option("--batch-size", flags->batch_size, "default 64 modern, 128 classic")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   cmd->add_option("--optimizer", flags->optimizer, "sgd or adam (default adam)")
       ->check(CLI::IsMember({"sgd", "adam"}));
   cmd->add_option("--lr", flags->lr, "learning rate (default 2e-3 modern, 3e-3 classic)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   cmd->add_option("--momentum", flags->momentum, "SGD momentum (default 0)")
       ->check(CLI::Range(0.0, 0.999999));
   cmd->add_option("--weight-decay", flags->weight_decay, "L2 weight decay (default 0)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kNonNegative);
   cmd->add_option(
          "--lr-step", flags->lr_step,
          "multiply the lr by --lr-gamma every N epochs; 0: never (default 2 modern, 4 classic)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kNonNegative);
   cmd->add_option("--lr-gamma", flags->lr_gamma, "the factor of --lr-step (default 0.3)")
       ->check(CLI::Range(1e-9, 1.0));
   cmd->add_option("--seed", flags->seed, "initial weights and shuffling (default 0)");
   cmd->add_option("--threads", flags->threads, "OpenMP threads (default: all cores)")
       ->check(CLI::Range(1, 1024));
   cmd->add_option("--limit", flags->limit, "train on the first N images only (default: all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kNonNegative);
   cmd->add_option("--test-limit", flags->test_limit,
                   "test on the first N test images only (default: all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kNonNegative);
   auto* save = cmd->add_option("--save", flags->save,
                                "checkpoint written after every epoch (default lenet-VARIANT.byot; "
                                "with --resume, the resumed file)");

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <optional>
 #include <ostream>
+#include <sstream>
 
 #include "byo/autograd.h"
 #include "byo/check.h"
@@ -135,6 +136,12 @@ struct EpochTally {
   double accuracy() const { return seen > 0 ? static_cast<double>(correct) / seen : 0.0; }
 };
 
+std::string number(double value) {
+  std::ostringstream os;
+  os << value;
+  return os.str();
+}
+
 int64_t count_correct(const Tensor& logits, const Tensor& labels) {
   const std::vector<float> p = logits.data().argmax(1).to_vector();
   const std::vector<float> l = labels.data().to_vector();
@@ -202,11 +209,10 @@ TrainOutcome train(models::LeNet5& model, const TrainConfig& config, const data:
       const double loss_value = loss.item();
       if (!std::isfinite(loss_value)) {
         outcome.status = TrainStatus::diverged;
-        outcome.message = "the loss became " +
-                          std::string(std::isnan(loss_value) ? "NaN" : "infinite") + " at epoch " +
-                          std::to_string(epoch + 1) + ", batch " + std::to_string(b + 1) + " of " +
-                          std::to_string(batches) + " (lr " + fixed(config.lr, 6) +
-                          " is probably too large); " + kept;
+        outcome.message =
+            "the loss became " + std::string(std::isnan(loss_value) ? "NaN" : "infinite") +
+            " at epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(b + 1) + " of " +
+            std::to_string(batches) + " (is lr " + number(config.lr) + " too large?); " + kept;
         return outcome;
       }
       loss.backward();
