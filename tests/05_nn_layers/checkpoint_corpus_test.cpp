@@ -1,7 +1,7 @@
 // The checkpoint fuzzer's corpus (fuzz/corpus/checkpoint), replayed in the normal suite:
 // every seed loads, every other input loads or is refused with a byo::Error, and every
-// input that once crashed the loader is refused — under the asan preset this also proves them free
-// of memory errors.
+// input that once crashed the loader is refused — under the asan preset this also proves
+// them free of memory errors.
 #include <gtest/gtest.h>
 
 #include <filesystem>
