@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench_lenet_step.h"
 #include "byo/conv_gemm.h"
 #include "byo/gemm.h"
 #include "byo/im2col.h"
@@ -91,9 +92,9 @@ void run_openblas(benchmark::State& state, int threads, const Problem& p) {
 }
 #endif
 
-void run_im2col(benchmark::State& state, const byo::Im2colGeometry& g) {
-  std::vector<float> x(static_cast<size_t>(g.input_numel()), 0.5f);
-  std::vector<float> col(static_cast<size_t>(g.col_rows() * g.col_cols()));
+void run_im2col(benchmark::State& state, const byo::ConvGeometry& g) {
+  std::vector<float> x(static_cast<size_t>(byo::numel(g.input_shape())), 0.5f);
+  std::vector<float> col(static_cast<size_t>(byo::col_rows(g) * byo::col_cols(g)));
   for (auto _ : state) {
     byo::im2col(x, g, col);
     benchmark::DoNotOptimize(col.data());
@@ -101,9 +102,9 @@ void run_im2col(benchmark::State& state, const byo::Im2colGeometry& g) {
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(col.size() * sizeof(float)));
 }
 
-void run_col2im(benchmark::State& state, const byo::Im2colGeometry& g) {
-  std::vector<float> x(static_cast<size_t>(g.input_numel()));
-  std::vector<float> col(static_cast<size_t>(g.col_rows() * g.col_cols()), 0.5f);
+void run_col2im(benchmark::State& state, const byo::ConvGeometry& g) {
+  std::vector<float> x(static_cast<size_t>(byo::numel(g.input_shape())));
+  std::vector<float> col(static_cast<size_t>(byo::col_rows(g) * byo::col_cols(g)), 0.5f);
   for (auto _ : state) {
     byo::col2im(col, g, x);
     benchmark::DoNotOptimize(x.data());
@@ -134,6 +135,36 @@ void run_conv(benchmark::State& state, byo::ConvKernels kernels, byo::ConvGeomet
                        static_cast<double>(g.in_channels * g.kernel_h * g.kernel_w);
   state.counters["GFLOP/s"] = benchmark::Counter(
       flops * static_cast<double>(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
+}
+
+// One of the three passes alone, to see where a layer's time goes.
+enum class Pass { forward, grad_input, grad_weight };
+
+void run_conv_pass(benchmark::State& state, byo::ConvKernels kernels, byo::ConvGeometry g,
+                   Pass pass) {
+  byo::Generator gen(0);
+  const byo::NDArray x = byo::NDArray::randn(g.input_shape(), gen);
+  const byo::NDArray w = byo::NDArray::randn(g.weight_shape(), gen);
+  const byo::NDArray b = byo::NDArray::randn({g.out_channels}, gen);
+  const byo::NDArray gout = byo::NDArray::randn(g.output_shape(), gen);
+  byo::NDArray out = byo::NDArray::empty(g.output_shape());
+  byo::NDArray gx = byo::NDArray::empty(g.input_shape());
+  byo::NDArray gw = byo::NDArray::empty(g.weight_shape());
+  byo::NDArray gb = byo::NDArray::empty({g.out_channels});
+  for (auto _ : state) {
+    switch (pass) {
+      case Pass::forward:
+        kernels.forward(g, x.data(), w.data(), b.data(), out.data());
+        break;
+      case Pass::grad_input:
+        kernels.grad_input(g, gout.data(), w.data(), gx.data());
+        break;
+      case Pass::grad_weight:
+        kernels.grad_weight(g, x.data(), gout.data(), gw.data(), gb.data());
+        break;
+    }
+    benchmark::ClobberMemory();
+  }
 }
 
 }  // namespace
@@ -173,6 +204,10 @@ int main(int argc, char** argv) {
       bench->Unit(benchmark::kMillisecond);
       if (rung.gemm == byo::gemm_parallel) bench->UseRealTime();
     }
+    if (p.b_transposed && !p.a_transposed) {  // B's columns contiguous: dot products apply
+      benchmark::RegisterBenchmark(("gemm/" + p.name + "/dot").c_str(), run_rung, byo::gemm_dot, p)
+          ->Unit(benchmark::kMillisecond);
+    }
 #ifdef BYO_HAVE_OPENBLAS
     for (int threads : {1, 2}) {
       auto* bench = benchmark::RegisterBenchmark(
@@ -183,8 +218,10 @@ int main(int argc, char** argv) {
     }
 #endif
   }
-  const byo::Im2colGeometry conv1{128, 1, 28, 28, 5, 5, 1, 1, 2, 2};
-  const byo::Im2colGeometry conv2{128, 6, 14, 14, 5, 5, 1, 1, 0, 0};
+  const byo::ConvGeometry conv1 =
+      byo::conv2d_geometry({128, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2});
+  const byo::ConvGeometry conv2 =
+      byo::conv2d_geometry({128, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0});
   benchmark::RegisterBenchmark("im2col/lenet_conv1", run_im2col, conv1)
       ->Unit(benchmark::kMillisecond)
       ->UseRealTime();
@@ -214,8 +251,26 @@ int main(int argc, char** argv) {
                                  run_conv, byo::gemm_conv_kernels(), g)
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime();
+    for (const auto& [pass_name, pass] :
+         {std::pair{"forward", Pass::forward}, std::pair{"grad_input", Pass::grad_input},
+          std::pair{"grad_weight", Pass::grad_weight}}) {
+      benchmark::RegisterBenchmark(
+          (std::string("conv2d_pass/") + name + "/" + pass_name + "/im2col_gemm").c_str(),
+          run_conv_pass, byo::gemm_conv_kernels(), g, pass)
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime();
+    }
   }
 
+  register_lenet_step_benchmarks();
+
+  // --profile_lenet_step: the op profiler's table of a LeNet training step, then exit.
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--profile_lenet_step") {
+      profile_lenet_step(50);
+      return 0;
+    }
+  }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -24,18 +24,18 @@ void print_matrix(const char* title, const std::vector<float>& m, int64_t rows, 
 
 int main() {
   // One 1-channel 4×4 image and a 3×3 window with stride 1: four windows, four columns.
-  const byo::Im2colGeometry g{1, 1, 4, 4, 3, 3, 1, 1, 0, 0};
+  const byo::ConvGeometry g = byo::conv2d_geometry({1, 1, 4, 4}, {1, 1, 3, 3}, {1, 1}, {0, 0});
   std::vector<float> x(16);
   for (int i = 0; i < 16; ++i) x[static_cast<size_t>(i)] = static_cast<float>(i + 1);
   print_matrix("image x", x, 4, 4);
-  std::vector<float> col(static_cast<size_t>(g.col_rows() * g.col_cols()));
+  std::vector<float> col(static_cast<size_t>(byo::col_rows(g) * byo::col_cols(g)));
   byo::im2col(x, g, col);
-  print_matrix("im2col(x): one column per window", col, g.col_rows(), g.col_cols());
+  print_matrix("im2col(x): one column per window", col, byo::col_rows(g), byo::col_cols(g));
 
   // Two filters: a box blur and a vertical edge detector, as the rows of a (2, 9) matrix.
   const std::vector<float> w = {1,  1, 1, 1,  1, 1, 1,  1, 1,  //
                                 -1, 0, 1, -1, 0, 1, -1, 0, 1};
-  std::vector<float> out(static_cast<size_t>(2 * g.col_cols()));
+  std::vector<float> out(static_cast<size_t>(2 * byo::col_cols(g)));
   byo::gemm_naive({w.data(), 2, 9, 9, 1}, {col.data(), 9, 4, 4, 1}, {out.data(), 2, 4, 4, 1},
                   false);
   print_matrix("weight (2, 9) . col (9, 4) = two 2x2 output maps, one per row", out, 2, 4);

@@ -225,6 +225,54 @@ TEST(GemmLadder, ParallelInsideAParallelRegionRunsOnTheCallingThread) {
 }
 #endif
 
+// gemm_dot reads A's rows and B's columns as they lie: A row-major, B transposed.
+TEST(GemmDot, MatchesNaiveOnManyShapesAndAccumulates) {
+  Generator gen(11);
+  for (const Shape& s : kShapes) {
+    Matrix a(s.m, s.k, Layout::kRowMajor, gen), b(s.k, s.n, Layout::kTransposed, gen);
+    Matrix want(s.m, s.n, Layout::kRowMajor, gen), got(s.m, s.n, Layout::kRowMajor, gen);
+    const std::string what =
+        "gemm_dot " + std::to_string(s.m) + "x" + std::to_string(s.n) + "x" + std::to_string(s.k);
+    gemm_naive(a.cview(), b.cview(), want.view, false);
+    gemm_dot(a.cview(), b.cview(), got.view, false);
+    expect_close(got, want, s.k, what);
+    gemm_naive(a.cview(), b.cview(), want.view, true);
+    gemm_dot(a.cview(), b.cview(), got.view, true);
+    expect_close(got, want, s.k, what + " accumulate");
+  }
+}
+
+TEST(GemmDot, LaneSumsAddUpOverCalls) {
+  // Two calls over the two halves of the reduction, then one finish: A·Bᵀ over the whole.
+  Generator gen(12);
+  const int64_t m = 7, n = 9, k = 37;
+  Matrix a(m, k, Layout::kRowMajor, gen), b(n, k, Layout::kRowMajor, gen);
+  Matrix want(m, n, Layout::kRowMajor, gen), got(m, n, Layout::kRowMajor, gen);
+  gemm_naive(a.cview(), b.cview().t(), want.view, false);
+  std::vector<float> lanes(static_cast<size_t>(m * n * kSimdWidth), 0.0f);
+  const int64_t half = 13;  // not a multiple of the vector width
+  gemm_dot_nt_lanes({a.view.data, m, half, k, 1}, {b.view.data, n, half, k, 1}, lanes);
+  gemm_dot_nt_lanes({a.view.data + half, m, k - half, k, 1},
+                    {b.view.data + half, n, k - half, k, 1}, lanes);
+  gemm_dot_nt_finish(lanes, got.view, false);
+  expect_close(got, want, k, "two halves");
+}
+
+TEST(GemmDot, RejectsStridedRowsNamingTheShapes) {
+  std::vector<float> buf(64, 1.0f), c(4);
+  try {
+    gemm_dot({buf.data(), 2, 3, 1, 2}, {buf.data(), 3, 2, 1, 3}, {c.data(), 2, 2, 2, 1}, false);
+    ADD_FAILURE() << "accepted A with col_stride 2";
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("gemm_dot"), std::string::npos) << e.message();
+  }
+  EXPECT_THROW(
+      gemm_dot({buf.data(), 2, 3, 3, 1}, {buf.data(), 4, 2, 1, 4}, {c.data(), 2, 2, 2, 1}, false),
+      Error);  // K = 3 against K = 4
+  std::vector<float> lanes(3);
+  EXPECT_THROW(gemm_dot_nt_lanes({buf.data(), 2, 3, 3, 1}, {buf.data(), 2, 3, 3, 1}, lanes), Error);
+}
+
 TEST(GemmLadder, MismatchedShapesThrowNamingTheShapes) {
   std::vector<float> buf(100, 0.0f);
   for (const Rung& rung : kRungs) {

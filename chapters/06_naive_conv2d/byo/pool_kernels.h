@@ -8,6 +8,10 @@
 /// - max_pool2d picks the first largest value in the window in row-major order (a tie goes
 ///   to the earliest cell, and only that cell receives the gradient); a NaN in the window
 ///   wins, so NaNs propagate.
+///
+/// As the convolution's (byo/conv_kernels.h), the pooling ops call these loops through a
+/// table, `byo::pool_kernels()`, which chapter 7's `byo::use_fast_kernels()` refills; the
+/// loops below stay the oracle.
 #pragma once
 
 #include <cstdint>
@@ -31,5 +35,32 @@ void max_pool2d_forward(const ConvGeometry& g, const float* x, float* out, int64
 ///        are (N,C,P,Q), grad_x is (N,C,H,W) and is overwritten.
 void max_pool2d_backward(const ConvGeometry& g, const float* grad_out, const int64_t* argmax,
                          float* grad_x);
+
+/// @brief out = avg_pool(x). x is (N,C,H,W), out is (N,C,P,Q).
+using AvgPool2dForwardKernel = void (*)(const ConvGeometry& g, const float* x, float* out);
+/// @brief grad_x from grad_out (N,C,P,Q); grad_x (N,C,H,W) is overwritten.
+using AvgPool2dBackwardKernel = void (*)(const ConvGeometry& g, const float* grad_out,
+                                         float* grad_x);
+/// @brief out = max_pool(x) and the argmax of each window (h·W + w).
+using MaxPool2dForwardKernel = void (*)(const ConvGeometry& g, const float* x, float* out,
+                                        int64_t* argmax);
+/// @brief grad_x from grad_out and argmax (N,C,P,Q); grad_x (N,C,H,W) is overwritten.
+using MaxPool2dBackwardKernel = void (*)(const ConvGeometry& g, const float* grad_out,
+                                         const int64_t* argmax, float* grad_x);
+
+/// @brief The table of replaceable pooling kernels that chapter 6 declares.
+struct PoolKernels {
+  AvgPool2dForwardKernel avg_forward;    ///< Used by avg_pool2d's forward.
+  AvgPool2dBackwardKernel avg_backward;  ///< Used by avg_pool2d's backward.
+  MaxPool2dForwardKernel max_forward;    ///< Used by max_pool2d's forward.
+  MaxPool2dBackwardKernel max_backward;  ///< Used by max_pool2d's backward.
+  const char* name;                      ///< "naive" or the name of the installed set.
+};
+
+/// @brief The installed pooling kernels (the loops above until chapter 7 swaps them).
+PoolKernels& pool_kernels();
+
+/// @brief The loops above, installed by default.
+PoolKernels naive_pool_kernels();
 
 }  // namespace byo

@@ -51,7 +51,7 @@ class AvgPool2dBackward : public Node {
   std::vector<NDArray> backward(const NDArray& grad_output) override {
     const NDArray go = grad_output.contiguous();
     NDArray gx = NDArray::empty(g_.input_shape());
-    avg_pool2d_backward(g_, go.data(), gx.data());
+    pool_kernels().avg_backward(g_, go.data(), gx.data());
     return {gx};
   }
   std::string name() const override { return "AvgPool2d"; }
@@ -72,7 +72,7 @@ class MaxPool2dBackward : public Node {
            "retain_graph=true to the first backward to run it twice";
     const NDArray go = grad_output.contiguous();
     NDArray gx = NDArray::empty(g_.input_shape());
-    max_pool2d_backward(g_, go.data(), argmax_.data(), gx.data());
+    pool_kernels().max_backward(g_, go.data(), argmax_.data(), gx.data());
     return {gx};
   }
   std::string name() const override { return "MaxPool2d"; }
@@ -121,7 +121,7 @@ Tensor avg_pool2d(const Tensor& x, Size2 kernel, Size2 stride, Size2 padding) {
   const ConvGeometry g = pool2d_geometry(x.shape(), kernel, stride, padding, "avg_pool2d");
   const NDArray xc = x.data().contiguous();
   NDArray out = NDArray::empty(g.output_shape());
-  avg_pool2d_forward(g, xc.data(), out.data());
+  pool_kernels().avg_forward(g, xc.data(), out.data());
   std::shared_ptr<Node> node;
   if (any_requires_grad({x})) node = std::make_shared<AvgPool2dBackward>(g);
   return make_result(out, node, {x});
@@ -135,7 +135,7 @@ Tensor max_pool2d(const Tensor& x, Size2 kernel, Size2 stride, Size2 padding) {
   const NDArray xc = x.data().contiguous();
   NDArray out = NDArray::empty(g.output_shape());
   std::vector<int64_t> argmax(static_cast<size_t>(out.numel()));
-  max_pool2d_forward(g, xc.data(), out.data(), argmax.data());
+  pool_kernels().max_forward(g, xc.data(), out.data(), argmax.data());
   std::shared_ptr<Node> node;
   if (any_requires_grad({x})) node = std::make_shared<MaxPool2dBackward>(g, std::move(argmax));
   return make_result(out, node, {x});

@@ -28,6 +28,16 @@ Window window_at(const ConvGeometry& g, int64_t p, int64_t q) {
 
 }  // namespace
 
+PoolKernels naive_pool_kernels() {
+  return {avg_pool2d_forward, avg_pool2d_backward, max_pool2d_forward, max_pool2d_backward,
+          "naive"};
+}
+
+PoolKernels& pool_kernels() {
+  static PoolKernels table = naive_pool_kernels();
+  return table;
+}
+
 // x is (N,C,H,W), out is (N,C,P,Q)
 void avg_pool2d_forward(const ConvGeometry& g, const float* x, float* out) {
   for (int64_t n = 0; n < g.batch; ++n) {

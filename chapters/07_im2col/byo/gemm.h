@@ -18,6 +18,8 @@
 /// GEMM; `use_naive_kernels()` puts the triple loop back.
 #pragma once
 
+#include <span>
+
 #include "byo/kernels.h"
 
 namespace byo {
@@ -37,6 +39,26 @@ void gemm_packed(ConstMatrixView a, ConstMatrixView b, MatrixView c, bool accumu
 /// summed in the same order whatever the thread count, so results are bitwise equal
 /// for any number of threads.
 void gemm_parallel(ConstMatrixView a, ConstMatrixView b, MatrixView c, bool accumulate);
+
+/// @brief Beside the ladder: C = A·B where A's rows and B's columns are contiguous, computed
+///        as dot products of those rows and columns, with nothing packed.
+///
+/// For a small C and a long reduction, as a convolution's weight gradient (C is 6×25 or
+/// 16×150, the reduction 100 000 long): there the ladder's packing would transpose both
+/// operands, while dot products read them as they lie. A must have col_stride 1 and B
+/// row_stride 1 (B is the transpose of a row-major matrix).
+void gemm_dot(ConstMatrixView a, ConstMatrixView b, MatrixView c, bool accumulate);
+
+/// @brief gemm_dot's accumulation step: lanes += the per-SIMD-lane sums of A·Bᵀ.
+///
+/// A is (M,T), B is (N,T), both with contiguous rows; lanes holds M·N·kSimdWidth floats
+/// (byo/micro_kernel.h), entry (i, j) lane l summing a(i,t)·b(j,t) over t ≡ l. Calling it
+/// once per image and summing the lanes once at the end (gemm_dot_nt_finish) keeps the
+/// horizontal sums out of the per-image loop.
+void gemm_dot_nt_lanes(ConstMatrixView a, ConstMatrixView b, std::span<float> lanes);
+
+/// @brief C = (or +=) the lane sums of gemm_dot_nt_lanes, summed across lanes.
+void gemm_dot_nt_finish(std::span<const float> lanes, MatrixView c, bool accumulate);
 
 /// @brief Checks that A (M,K), B (K,N), C (M,N) agree; `op` names the caller in the error.
 void check_gemm_shapes(const char* op, ConstMatrixView a, ConstMatrixView b, MatrixView c);

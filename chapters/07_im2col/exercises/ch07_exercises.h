@@ -13,7 +13,7 @@ namespace byo::exercises {
 ///
 /// x is (N,C,H,W), col is (C·R·S, N·P·Q), both contiguous; x is overwritten. Graded
 /// against a direct loop over every entry of col, with stride and padding.
-void col2im(std::span<const float> col, const Im2colGeometry& g, std::span<float> x);
+void col2im(std::span<const float> col, const ConvGeometry& g, std::span<float> x);
 
 /// @brief Exercise 2: the micro-kernel's loop over k (see byo/micro_kernel.h).
 ///

@@ -17,9 +17,9 @@
 
 namespace byo::exercises {
 
-void col2im([[maybe_unused]] std::span<const float> col, [[maybe_unused]] const Im2colGeometry& g,
+void col2im([[maybe_unused]] std::span<const float> col, [[maybe_unused]] const ConvGeometry& g,
             [[maybe_unused]] std::span<float> x) {
-  // Your code here: check the sizes (g.input_numel(), g.col_rows() * g.col_cols()), zero
+  // Your code here: check the sizes (numel(g.input_shape()), col_rows(g) * col_cols(g)), zero
   // x, then loop over c, r, s, n, p, q.
   BYO_NOT_IMPLEMENTED();
 }

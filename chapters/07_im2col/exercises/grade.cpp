@@ -20,18 +20,18 @@ std::vector<float> random_vector(int64_t size, byo::Generator& gen) {
 }
 
 // The naive twin of col2im: walk im2col's definition and scatter-add each entry.
-std::vector<float> col2im_reference(const std::vector<float>& col, const byo::Im2colGeometry& g) {
-  std::vector<float> x(static_cast<size_t>(g.input_numel()), 0.0f);
-  const int64_t out_h = g.out_h(), out_w = g.out_w();
-  for (int64_t row = 0; row < g.col_rows(); ++row) {
+std::vector<float> col2im_reference(const std::vector<float>& col, const byo::ConvGeometry& g) {
+  std::vector<float> x(static_cast<size_t>(byo::numel(g.input_shape())), 0.0f);
+  const int64_t out_h = g.out_h, out_w = g.out_w;
+  for (int64_t row = 0; row < byo::col_rows(g); ++row) {
     const int64_t c = row / (g.kernel_h * g.kernel_w), r = row / g.kernel_w % g.kernel_h,
                   s = row % g.kernel_w;
-    for (int64_t column = 0; column < g.col_cols(); ++column) {
+    for (int64_t column = 0; column < byo::col_cols(g); ++column) {
       const int64_t n = column / (out_h * out_w), p = column / out_w % out_h, q = column % out_w;
       const int64_t h = p * g.stride_h - g.pad_h + r, w = q * g.stride_w - g.pad_w + s;
-      if (h < 0 || h >= g.height || w < 0 || w >= g.width) continue;
-      x[static_cast<size_t>(((n * g.channels + c) * g.height + h) * g.width + w)] +=
-          col[static_cast<size_t>(row * g.col_cols() + column)];
+      if (h < 0 || h >= g.in_h || w < 0 || w >= g.in_w) continue;
+      x[static_cast<size_t>(((n * g.in_channels + c) * g.in_h + h) * g.in_w + w)] +=
+          col[static_cast<size_t>(row * byo::col_cols(g) + column)];
     }
   }
   return x;
@@ -40,16 +40,23 @@ std::vector<float> col2im_reference(const std::vector<float>& col, const byo::Im
 byo::GradeResult grade_col2im() {
   // (N, C, H, W, R, S, stride_h, stride_w, pad_h, pad_w): LeNet's convolutions, a 1×1
   // kernel, stride 2, padding, and a non-square window.
-  const std::vector<byo::Im2colGeometry> cases = {
-      {2, 1, 28, 28, 5, 5, 1, 1, 2, 2}, {2, 6, 14, 14, 5, 5, 1, 1, 0, 0},
-      {1, 3, 7, 7, 1, 1, 1, 1, 0, 0},   {2, 2, 9, 8, 3, 3, 2, 2, 1, 1},
-      {1, 2, 6, 9, 2, 4, 1, 3, 0, 2},   {3, 1, 5, 5, 5, 5, 2, 2, 2, 2}};
+  struct Case {
+    byo::Shape x;
+    byo::Size2 kernel, stride, padding;
+  };
+  const Case cases[] = {
+      {{2, 1, 28, 28}, {5, 5}, {1, 1}, {2, 2}}, {{2, 6, 14, 14}, {5, 5}, {1, 1}, {0, 0}},
+      {{1, 3, 7, 7}, {1, 1}, {1, 1}, {0, 0}},   {{2, 2, 9, 8}, {3, 3}, {2, 2}, {1, 1}},
+      {{1, 2, 6, 9}, {2, 4}, {1, 3}, {0, 2}},   {{3, 1, 5, 5}, {5, 5}, {2, 2}, {2, 2}}};
   byo::Generator gen(7);
   double worst = 0.0;
-  for (const auto& g : cases) {
-    const auto col = random_vector(g.col_rows() * g.col_cols(), gen);
+  for (const Case& one : cases) {
+    const byo::ConvGeometry g = byo::conv2d_geometry(
+        one.x, {1, one.x[1], one.kernel[0], one.kernel[1]}, one.stride, one.padding);
+    const auto col = random_vector(byo::col_rows(g) * byo::col_cols(g), gen);
     const auto expected = col2im_reference(col, g);
-    std::vector<float> got = random_vector(g.input_numel(), gen);  // must be overwritten
+    std::vector<float> got =
+        random_vector(byo::numel(g.input_shape()), gen);  // must be overwritten
     byo::exercises::col2im(col, g, got);
     for (size_t i = 0; i < got.size(); ++i) {
       worst = std::max(worst, static_cast<double>(std::abs(got[i] - expected[i])));

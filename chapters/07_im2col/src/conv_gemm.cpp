@@ -8,6 +8,7 @@
 
 #include "byo/gemm.h"
 #include "byo/im2col.h"
+#include "byo/micro_kernel.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -34,18 +35,16 @@ int thread_id() {
 
 // The sizes of one image's part of the work.
 struct PerImage {
-  Im2colGeometry one;  // one image of g: what im2col and col2im see
-  int64_t crs;         // C·R·S: rows of the column matrix
-  int64_t pq;          // P·Q: output pixels per image
-  int64_t chw;         // C·H·W: floats per input image
-  int64_t k;           // K: filters
+  ConvGeometry one;  // one image of g: what im2col and col2im see
+  int64_t crs;       // C·R·S: rows of the column matrix
+  int64_t pq;        // P·Q: output pixels per image
+  int64_t chw;       // C·H·W: floats per input image
+  int64_t k;         // K: filters
 };
 
 PerImage per_image(const ConvGeometry& g) {
-  const Im2colGeometry one{1,          g.in_channels, g.in_h,     g.in_w,  g.kernel_h,
-                           g.kernel_w, g.stride_h,    g.stride_w, g.pad_h, g.pad_w};
-  return {one, g.in_channels * g.kernel_h * g.kernel_w, g.out_h * g.out_w,
-          g.in_channels * g.in_h * g.in_w, g.out_channels};
+  return {one_image(g), col_rows(g), g.out_h * g.out_w, g.in_channels * g.in_h * g.in_w,
+          g.out_channels};
 }
 
 // Images in parallel when there are enough of them to keep every thread busy; otherwise
@@ -96,43 +95,45 @@ void conv2d_grad_input_gemm(const ConvGeometry& g, const float* grad_out, const 
 }
 
 // x is (N,C,H,W), grad_out is (N,K,P,Q), grad_w is (K,C,R,S), grad_bias is (K) or null
+//
+// grad_w (K, C·R·S) = Σ_n dout_n (K, P·Q) · col_nᵀ: a small result summed over a long
+// reduction, so it is computed as dot products of the rows of dout_n and col_n, which
+// both lie contiguous along P·Q (gemm_dot), rather than by the packed GEMM, which would
+// have to transpose col_n. Each thread keeps its own lane sums over its images; they are
+// added in thread order at the end, so results repeat for a given thread count.
 void conv2d_grad_weight_gemm(const ConvGeometry& g, const float* x, const float* grad_out,
                              float* grad_w, float* grad_bias) {
   const PerImage im = per_image(g);
-  const bool by_image = parallel_over_images(g);
-  const GemmKernel gemm = by_image ? gemm_packed : gemm_parallel;
-  const int threads = by_image ? thread_count() : 1;
-  // One partial (K, C·R·S) weight gradient and (K) bias gradient per thread.
-  const int64_t w_size = im.k * im.crs;
-  std::vector<float> partial(static_cast<size_t>(threads * (w_size + im.k)), 0.0f);
-#pragma omp parallel if (by_image) num_threads(threads)
+  const int threads = static_cast<int>(std::min<int64_t>(thread_count(), g.batch));
+  // One thread's lane sums: grad_w (K, C·R·S) and grad_bias (K), kSimdWidth lanes each.
+  // The bias gradient Σ dout_n[k, ·] is the same dot product against a row of ones.
+  const int64_t w_lanes = im.k * im.crs * kSimdWidth, slot = w_lanes + im.k * kSimdWidth;
+  std::vector<float> partial(static_cast<size_t>(threads * slot), 0.0f);
+  const std::vector<float> ones(static_cast<size_t>(im.pq), 1.0f);
+#pragma omp parallel num_threads(threads)
   {
-    float* dw = partial.data() + thread_id() * (w_size + im.k);
-    float* db = dw + w_size;
+    float* lanes = partial.data() + thread_id() * slot;
     std::vector<float> col(static_cast<size_t>(im.crs * im.pq));
 #pragma omp for schedule(static)
     for (int64_t n = 0; n < g.batch; ++n) {
       im2col(std::span(x + n * im.chw, im.chw), im.one, col);
       const ConstMatrixView dout_n{grad_out + n * im.k * im.pq, im.k, im.pq, im.pq, 1};
-      const ConstMatrixView col_t = ConstMatrixView{col.data(), im.crs, im.pq, im.pq, 1}.t();
-      gemm(dout_n, col_t, {dw, im.k, im.crs, im.crs, 1}, /*accumulate=*/true);
-      for (int64_t k = 0; k < im.k; ++k) {
-        const float* row = dout_n.data + k * im.pq;
-        float sum = 0.0f;
-        for (int64_t j = 0; j < im.pq; ++j) sum += row[j];
-        db[k] += sum;
-      }
+      gemm_dot_nt_lanes(dout_n, {col.data(), im.crs, im.pq, im.pq, 1},
+                        std::span(lanes, static_cast<size_t>(w_lanes)));
+      gemm_dot_nt_lanes(dout_n, {ones.data(), 1, im.pq, im.pq, 1},
+                        std::span(lanes + w_lanes, static_cast<size_t>(slot - w_lanes)));
     }
   }
   // Partial sums added in thread order: the same result for the same thread count.
-  std::copy_n(partial.data(), w_size, grad_w);
-  if (grad_bias) std::copy_n(partial.data() + w_size, im.k, grad_bias);
   for (int t = 1; t < threads; ++t) {
-    const float* dw = partial.data() + t * (w_size + im.k);
-    for (int64_t i = 0; i < w_size; ++i) grad_w[i] += dw[i];
-    if (grad_bias) {
-      for (int64_t k = 0; k < im.k; ++k) grad_bias[k] += dw[w_size + k];
-    }
+    const float* other = partial.data() + t * slot;
+    for (int64_t i = 0; i < slot; ++i) partial[static_cast<size_t>(i)] += other[i];
+  }
+  gemm_dot_nt_finish(std::span(partial.data(), static_cast<size_t>(w_lanes)),
+                     {grad_w, im.k, im.crs, im.crs, 1}, /*accumulate=*/false);
+  if (grad_bias) {
+    gemm_dot_nt_finish(std::span(partial.data() + w_lanes, static_cast<size_t>(slot - w_lanes)),
+                       {grad_bias, im.k, 1, 1, 1}, /*accumulate=*/false);
   }
 }
 

@@ -3,92 +3,114 @@
 #include "byo/im2col.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "byo/check.h"
+#include "byo/micro_kernel.h"
 
 namespace byo {
 
-void Im2colGeometry::check(const char* op) const {
-  BYO_CHECK(batch > 0 && channels > 0 && height > 0 && width > 0 && kernel_h > 0 && kernel_w > 0 &&
-            stride_h > 0 && stride_w > 0 && pad_h >= 0 && pad_w >= 0)
-      << op << ": input (" << batch << ", " << channels << ", " << height << ", " << width
-      << "), kernel " << kernel_h << "x" << kernel_w << ", stride " << stride_h << "x" << stride_w
-      << ", padding " << pad_h << "x" << pad_w
-      << ": sizes and strides must be positive, padding non-negative";
-  BYO_CHECK(kernel_h <= height + 2 * pad_h && kernel_w <= width + 2 * pad_w)
-      << op << ": kernel " << kernel_h << "x" << kernel_w << " is larger than the padded input "
-      << height + 2 * pad_h << "x" << width + 2 * pad_w;
+void check_im2col_geometry(const char* op, const ConvGeometry& g) {
+  BYO_CHECK(g.batch > 0 && g.in_channels > 0 && g.in_h > 0 && g.in_w > 0 && g.kernel_h > 0 &&
+            g.kernel_w > 0 && g.stride_h > 0 && g.stride_w > 0 && g.pad_h >= 0 && g.pad_w >= 0)
+      << op << ": input " << shape_str(g.input_shape()) << ", kernel " << g.kernel_h << "x"
+      << g.kernel_w << ", stride " << g.stride_h << "x" << g.stride_w << ", padding " << g.pad_h
+      << "x" << g.pad_w << ": sizes and strides must be positive, padding non-negative";
+  BYO_CHECK(g.kernel_h <= g.in_h + 2 * g.pad_h && g.kernel_w <= g.in_w + 2 * g.pad_w)
+      << op << ": kernel " << g.kernel_h << "x" << g.kernel_w << " is larger than the padded input "
+      << g.in_h + 2 * g.pad_h << "x" << g.in_w + 2 * g.pad_w;
+  BYO_CHECK(g.out_h == (g.in_h + 2 * g.pad_h - g.kernel_h) / g.stride_h + 1 &&
+            g.out_w == (g.in_w + 2 * g.pad_w - g.kernel_w) / g.stride_w + 1)
+      << op << ": output " << g.out_h << "x" << g.out_w << " does not match input "
+      << shape_str(g.input_shape()) << " with kernel " << g.kernel_h << "x" << g.kernel_w
+      << "; make the geometry with conv2d_geometry()";
 }
 
 namespace {
 
-void check_sizes(const char* op, const Im2colGeometry& g, int64_t x_size, int64_t col_size) {
-  g.check(op);
-  BYO_CHECK(x_size == g.input_numel() && col_size == g.col_rows() * g.col_cols())
-      << op << ": input (" << g.batch << ", " << g.channels << ", " << g.height << ", " << g.width
-      << ") needs " << g.input_numel() << " floats and col (" << g.col_rows() << ", "
-      << g.col_cols() << ") needs " << g.col_rows() * g.col_cols() << "; got " << x_size << " and "
-      << col_size;
+void check_sizes(const char* op, const ConvGeometry& g, int64_t x_size, int64_t col_size) {
+  check_im2col_geometry(op, g);
+  const int64_t x_numel = numel(g.input_shape());
+  BYO_CHECK(x_size == x_numel && col_size == col_rows(g) * col_cols(g))
+      << op << ": input " << shape_str(g.input_shape()) << " needs " << x_numel
+      << " floats and col (" << col_rows(g) << ", " << col_cols(g) << ") needs "
+      << col_rows(g) * col_cols(g) << "; got " << x_size << " and " << col_size;
 }
 
-// The output columns q whose window column s lands inside the image: 0 ≤ q·stride − pad + s
-// < width. Outside [first, last) the window reads padding.
-struct Span {
-  int64_t first, last;
+// The input with its zero border made real: planes of (H + 2·pad_h, W + 2·pad_w). Inside
+// it no window ever leaves the plane, so the loops below need no bounds checks: every
+// run of Q entries of col is a plain (strided) copy. Without padding, x is used as it is.
+class PaddedInput {
+ public:
+  PaddedInput(const float* x, const ConvGeometry& g)
+      : height_(g.in_h + 2 * g.pad_h), width_(g.in_w + 2 * g.pad_w) {
+    if (g.pad_h == 0 && g.pad_w == 0) {
+      data_ = x;
+      return;
+    }
+    const int64_t planes = g.batch * g.in_channels;
+    copy_.assign(static_cast<size_t>(planes * height_ * width_), 0.0f);
+    for (int64_t plane = 0; plane < planes; ++plane) {
+      for (int64_t h = 0; h < g.in_h; ++h) {
+        std::copy_n(x + (plane * g.in_h + h) * g.in_w, g.in_w,
+                    copy_.data() + (plane * height_ + h + g.pad_h) * width_ + g.pad_w);
+      }
+    }
+    data_ = copy_.data();
+  }
+  // Plane (n, c) starts at plane(n·C + c); row h of it at plane(...) + h·width().
+  const float* plane(int64_t index) const { return data_ + index * height_ * width_; }
+  int64_t width() const { return width_; }
+
+ private:
+  int64_t height_, width_;
+  const float* data_ = nullptr;
+  std::vector<float> copy_;
 };
-Span valid_q(const Im2colGeometry& g, int64_t s) {
-  const int64_t q_out = g.out_w();
-  const int64_t lo = g.pad_w - s;  // need q·stride ≥ lo
-  const int64_t first = lo <= 0 ? 0 : (lo + g.stride_w - 1) / g.stride_w;
-  const int64_t hi = g.width + g.pad_w - s;  // need q·stride < hi
-  const int64_t last = hi <= 0 ? 0 : (hi + g.stride_w - 1) / g.stride_w;
-  return {std::min(first, q_out), std::clamp(last, std::min(first, q_out), q_out)};
+
+// dst[0 .. n) = src[0 .. n) in whole SIMD vectors, the last one overlapping the one before
+// (it writes the same values again), so runs as short as LeNet's (Q = 10 or 28) need no
+// scalar tail.
+void copy_run(float* __restrict dst, const float* __restrict src, int64_t n) {
+  if (n < kSimdWidth) {
+    for (int64_t q = 0; q < n; ++q) dst[q] = src[q];
+    return;
+  }
+  for (int64_t q = 0; q + kSimdWidth < n; q += kSimdWidth) store_vec(dst + q, load_vec(src + q));
+  store_vec(dst + n - kSimdWidth, load_vec(src + n - kSimdWidth));
 }
 
 }  // namespace
 
 // x is (N,C,H,W), col is (C·R·S, N·P·Q).
 //
-// One row of col per (c, r, s); within it, the (n, p) runs of Q entries are a strided copy
-// of one image row between two runs of zeros. Rows are independent, so threads take
-// whole rows and the result does not depend on the thread count.
-void im2col(std::span<const float> x, const Im2colGeometry& g, std::span<float> col) {
+// One row of col per (c, r, s); within it, one run of Q entries per (n, p): input row
+// p·stride_h + r of the padded plane, from column s, every stride_w-th float. Rows are
+// independent, so threads take whole rows and the result does not depend on the thread
+// count.
+void im2col(std::span<const float> x, const ConvGeometry& g, std::span<float> col) {
   check_sizes("im2col", g, static_cast<int64_t>(x.size()), static_cast<int64_t>(col.size()));
-  const int64_t out_h = g.out_h(), out_w = g.out_w(), rows = g.col_rows();
-  const int64_t plane = g.height * g.width;
-  const float* x_data = x.data();
+  const PaddedInput in(x.data(), g);
+  const int64_t rows = col_rows(g), row_len = col_cols(g);
+  const int64_t width = in.width(), out_h = g.out_h, out_w = g.out_w, sw = g.stride_w;
   float* col_data = col.data();
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (rows * row_len > (int64_t{1} << 16))
 #endif
   for (int64_t row = 0; row < rows; ++row) {
     const int64_t c = row / (g.kernel_h * g.kernel_w);
     const int64_t r = row / g.kernel_w % g.kernel_h;
     const int64_t s = row % g.kernel_w;
-    const Span q_range = valid_q(g, s);
-    float* out = col_data + row * g.batch * out_h * out_w;
+    float* out = col_data + row * row_len;
     for (int64_t n = 0; n < g.batch; ++n) {
-      const float* image = x_data + (n * g.channels + c) * plane;
+      const float* window = in.plane(n * g.in_channels + c) + r * width + s;
       for (int64_t p = 0; p < out_h; ++p, out += out_w) {
-        const int64_t h = p * g.stride_h - g.pad_h + r;
-        // Runs are short (Q = 28 or 10 in LeNet), so plain loops that the compiler
-        // vectorises in place beat calls to memset and memmove.
-        if (h < 0 || h >= g.height) {
-          for (int64_t q = 0; q < out_w; ++q) out[q] = 0.0f;
-          continue;
-        }
-        // Output column q reads image[start + q·stride]; start may be negative, but
-        // only q in q_range are read, and they land inside the row.
-        const int64_t start = h * g.width + s - g.pad_w;
-        for (int64_t q = 0; q < q_range.first; ++q) out[q] = 0.0f;
-        if (g.stride_w == 1) {
-          for (int64_t q = q_range.first; q < q_range.last; ++q) out[q] = image[start + q];
+        const float* src = window + p * g.stride_h * width;
+        if (sw == 1) {
+          copy_run(out, src, out_w);
         } else {
-          for (int64_t q = q_range.first; q < q_range.last; ++q) {
-            out[q] = image[start + q * g.stride_w];
-          }
+          for (int64_t q = 0; q < out_w; ++q) out[q] = src[q * sw];
         }
-        for (int64_t q = q_range.last; q < out_w; ++q) out[q] = 0.0f;
       }
     }
   }
@@ -96,33 +118,47 @@ void im2col(std::span<const float> x, const Im2colGeometry& g, std::span<float> 
 
 // col is (C·R·S, N·P·Q), x is (N,C,H,W).
 //
-// The scatter-add of im2col's copy. Threads take whole image planes (n, c), and each
+// The scatter-add of im2col's copy, into a padded plane so that it needs no bounds checks
+// either; the plane's inside is then x. Threads take whole image planes (n, c), and each
 // plane sums its contributions in the fixed order r, s, p, q: deterministic, no atomics.
-void col2im(std::span<const float> col, const Im2colGeometry& g, std::span<float> x) {
+void col2im(std::span<const float> col, const ConvGeometry& g, std::span<float> x) {
   check_sizes("col2im", g, static_cast<int64_t>(x.size()), static_cast<int64_t>(col.size()));
-  const int64_t out_h = g.out_h(), out_w = g.out_w();
-  const int64_t plane = g.height * g.width, row_len = g.batch * out_h * out_w;
+  const bool padded = g.pad_h > 0 || g.pad_w > 0;
+  const int64_t height = g.in_h + 2 * g.pad_h, width = g.in_w + 2 * g.pad_w;
+  const int64_t out_h = g.out_h, out_w = g.out_w, sw = g.stride_w;
+  const int64_t row_len = col_cols(g), planes = g.batch * g.in_channels;
   const float* col_data = col.data();
   float* x_data = x.data();
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static)
+#pragma omp parallel if (planes * height * width > (int64_t{1} << 14))
 #endif
-  for (int64_t nc = 0; nc < g.batch * g.channels; ++nc) {
-    const int64_t n = nc / g.channels, c = nc % g.channels;
-    float* image = x_data + nc * plane;
-    std::fill(image, image + plane, 0.0f);
-    for (int64_t r = 0; r < g.kernel_h; ++r) {
-      for (int64_t s = 0; s < g.kernel_w; ++s) {
-        const Span q_range = valid_q(g, s);
-        const float* in =
-            col_data + ((c * g.kernel_h + r) * g.kernel_w + s) * row_len + n * out_h * out_w;
-        for (int64_t p = 0; p < out_h; ++p, in += out_w) {
-          const int64_t h = p * g.stride_h - g.pad_h + r;
-          if (h < 0 || h >= g.height) continue;
-          const int64_t start = h * g.width + s - g.pad_w;
-          for (int64_t q = q_range.first; q < q_range.last; ++q) {
-            image[start + q * g.stride_w] += in[q];
+  {
+    std::vector<float> scratch(padded ? static_cast<size_t>(height * width) : 0);
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+    for (int64_t nc = 0; nc < planes; ++nc) {
+      const int64_t n = nc / g.in_channels, c = nc % g.in_channels;
+      float* image = x_data + nc * g.in_h * g.in_w;
+      float* acc = padded ? scratch.data() : image;
+      std::fill_n(acc, height * width, 0.0f);
+      for (int64_t r = 0; r < g.kernel_h; ++r) {
+        for (int64_t s = 0; s < g.kernel_w; ++s) {
+          const float* __restrict in =
+              col_data + ((c * g.kernel_h + r) * g.kernel_w + s) * row_len + n * out_h * out_w;
+          for (int64_t p = 0; p < out_h; ++p, in += out_w) {
+            float* __restrict dst = acc + (p * g.stride_h + r) * width + s;
+            if (sw == 1) {
+              for (int64_t q = 0; q < out_w; ++q) dst[q] += in[q];
+            } else {
+              for (int64_t q = 0; q < out_w; ++q) dst[q * sw] += in[q];
+            }
           }
+        }
+      }
+      if (padded) {
+        for (int64_t h = 0; h < g.in_h; ++h) {
+          std::copy_n(acc + (h + g.pad_h) * width + g.pad_w, g.in_w, image + h * g.in_w);
         }
       }
     }

@@ -8,14 +8,14 @@
 namespace byo::exercises {
 
 // col is (C·R·S, N·P·Q), x is (N,C,H,W).
-void col2im(std::span<const float> col, const Im2colGeometry& g, std::span<float> x) {
-  g.check("col2im");
-  const int64_t out_h = g.out_h(), out_w = g.out_w();
-  BYO_CHECK(static_cast<int64_t>(x.size()) == g.input_numel() &&
-            static_cast<int64_t>(col.size()) == g.col_rows() * g.col_cols())
+void col2im(std::span<const float> col, const ConvGeometry& g, std::span<float> x) {
+  check_im2col_geometry("col2im", g);
+  const int64_t out_h = g.out_h, out_w = g.out_w;
+  BYO_CHECK(static_cast<int64_t>(x.size()) == numel(g.input_shape()) &&
+            static_cast<int64_t>(col.size()) == col_rows(g) * col_cols(g))
       << "col2im: sizes " << x.size() << " and " << col.size() << " do not match the geometry";
   std::fill(x.begin(), x.end(), 0.0f);
-  for (int64_t c = 0; c < g.channels; ++c) {
+  for (int64_t c = 0; c < g.in_channels; ++c) {
     for (int64_t r = 0; r < g.kernel_h; ++r) {
       for (int64_t s = 0; s < g.kernel_w; ++s) {
         const int64_t row = (c * g.kernel_h + r) * g.kernel_w + s;
@@ -24,10 +24,10 @@ void col2im(std::span<const float> col, const Im2colGeometry& g, std::span<float
             for (int64_t q = 0; q < out_w; ++q) {
               const int64_t h = p * g.stride_h - g.pad_h + r;
               const int64_t w = q * g.stride_w - g.pad_w + s;
-              if (h < 0 || h >= g.height || w < 0 || w >= g.width) continue;  // padding
+              if (h < 0 || h >= g.in_h || w < 0 || w >= g.in_w) continue;  // padding
               const int64_t column = (n * out_h + p) * out_w + q;
-              x[((n * g.channels + c) * g.height + h) * g.width + w] +=
-                  col[row * g.col_cols() + column];
+              x[((n * g.in_channels + c) * g.in_h + h) * g.in_w + w] +=
+                  col[row * col_cols(g) + column];
             }
           }
         }

@@ -1,0 +1,66 @@
+/// @file
+/// @brief LeNet checkpoints: the model's state dict plus what a run needs to resume.
+///
+/// A checkpoint is an ordinary byotorch state-dict file (byo/serialize.h: magic "BYOT",
+/// checksum, written to a temporary file and renamed) holding the model's tensors under
+/// their usual names (conv1.weight ... fc3.bias) and, beside them, the run's metadata as
+/// tensors whose names start with "meta.". Each metadata value is text, stored as a 1-D
+/// tensor of its byte values (every byte is exact in float32):
+///
+///     meta.format       "byotorch-lenet 1"
+///     meta.variant      "classic" | "modern"      refused by a model of the other variant
+///     meta.dataset      "mnist" | "fashion"
+///     meta.epoch        completed epochs, e.g. "3"
+///     meta.batch        batches done of the next epoch ("0" unless Ctrl-C stopped a run)
+///     meta.seed, meta.batch_size, meta.optimizer, meta.lr, meta.momentum, meta.weight_decay,
+///     meta.lr_step, meta.lr_gamma
+///     meta.test_accuracy  after the last completed epoch ("" before the first)
+///
+/// The optimiser's state (momentum buffers, Adam's moments) is not saved: chapter 5's
+/// optimisers do not expose it. A resumed run starts them afresh, so it continues the same
+/// run but is not bit-identical to one that was never interrupted.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "byo/models/lenet.h"
+#include "byo/nn/state_dict.h"
+
+namespace byo::lenet {
+
+/// @brief The run metadata stored beside the weights.
+struct CheckpointInfo {
+  std::string variant = "modern";  ///< "classic" or "modern".
+  std::string dataset = "mnist";   ///< "mnist" or "fashion".
+  int64_t epoch = 0;               ///< Epochs completed.
+  int64_t batch = 0;               ///< Batches completed of epoch `epoch` + 1 (after Ctrl-C).
+  uint64_t seed = 0;               ///< Seed of the initialisation and the shuffles.
+  int64_t batch_size = 64;         ///< Examples per batch.
+  std::string optimizer = "adam";  ///< "sgd" or "adam".
+  double lr = 1e-3;                ///< Learning rate.
+  double momentum = 0.0;           ///< SGD momentum.
+  double weight_decay = 0.0;       ///< L2 weight decay.
+  int64_t lr_step = 0;             ///< StepLR period in epochs; 0: constant lr.
+  double lr_gamma = 1.0;           ///< StepLR factor.
+  double test_accuracy = -1.0;     ///< Test accuracy after the last epoch; negative if none.
+};
+
+/// @brief A checkpoint read back: its metadata and the model's tensors.
+struct Checkpoint {
+  CheckpointInfo info;    ///< The run metadata.
+  nn::StateDict weights;  ///< conv1.weight ... fc3.bias.
+};
+
+/// @brief Writes `model`'s weights and `info` to `path` atomically (temporary file + rename).
+///        Refuses (throws, writes nothing) if a weight is NaN or infinite.
+void save_checkpoint(const nn::Module& model, const CheckpointInfo& info, const std::string& path);
+
+/// @brief Reads and validates the checkpoint at `path`. Throws `byo::Error` naming the path
+///        if it is missing, damaged (checksum, truncation) or not a LeNet checkpoint.
+Checkpoint read_checkpoint(const std::string& path);
+
+/// @brief Loads `checkpoint`'s weights into `model`; refuses one of another variant.
+void load_weights(models::LeNet5& model, const Checkpoint& checkpoint, const std::string& path);
+
+}  // namespace byo::lenet

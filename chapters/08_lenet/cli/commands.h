@@ -1,0 +1,28 @@
+/// @file
+/// @brief The subcommands of the `lenet` program: each adds its options to the parser and
+///        runs when chosen. One file per subcommand.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace byo::lenet::cli {
+
+/// @brief What a subcommand runs once the command line is parsed; returns the exit status.
+using Command = std::function<int()>;
+
+/// @brief `lenet train`: trains, tests after every epoch, saves checkpoints and metrics.
+Command add_train(CLI::App& app);
+/// @brief `lenet eval`: accuracy and confusion matrix of a checkpoint.
+Command add_eval(CLI::App& app);
+/// @brief `lenet predict`: one image drawn in the terminal beside the ten probabilities.
+Command add_predict(CLI::App& app);
+/// @brief `lenet bench`: training and inference speed, and peak memory.
+Command add_bench(CLI::App& app);
+/// @brief `lenet plot`: the training curve of metrics files as an SVG chart.
+Command add_plot(CLI::App& app);
+/// @brief `lenet show`: conv1's filters and one image's feature maps as PNG files.
+Command add_show(CLI::App& app);
+
+}  // namespace byo::lenet::cli

@@ -1,0 +1,56 @@
+/// @file
+/// @brief `lenet`: LeNet-5 on MNIST — train, eval, predict, bench (and pictures).
+///
+///     lenet train                      # modern LeNet-5, 5 epochs, ~99% test accuracy
+///     lenet train --variant classic    # sigmoid + average pooling, 10 epochs
+///     lenet eval --checkpoint lenet-modern.byot
+///     lenet predict --checkpoint lenet-modern.byot --index 0
+///     lenet bench
+///     lenet plot --metrics lenet-modern.jsonl --out curve.svg
+///     lenet show --checkpoint lenet-modern.byot --index 0 --out-dir images
+///
+/// Every error (missing data, a damaged checkpoint, a nonsense flag) is one message on
+/// stderr and a non-zero exit status: 1 for errors, 2 for a bad command line, 130 after
+/// Ctrl-C.
+#include <iostream>
+#include <map>
+
+#include "byo/check.h"
+#include "byo/gemm.h"
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"lenet: LeNet-5 on MNIST with byotorch (train, eval, predict, bench, plot, show)",
+               "lenet"};
+  app.require_subcommand(1);
+  app.failure_message(CLI::FailureMessage::help);
+  std::map<CLI::App*, byo::lenet::cli::Command> commands;
+  const auto remember = [&](byo::lenet::cli::Command command) {
+    commands[app.get_subcommands({}).back()] = std::move(command);
+  };
+  remember(byo::lenet::cli::add_train(app));
+  remember(byo::lenet::cli::add_eval(app));
+  remember(byo::lenet::cli::add_predict(app));
+  remember(byo::lenet::cli::add_bench(app));
+  remember(byo::lenet::cli::add_plot(app));
+  remember(byo::lenet::cli::add_show(app));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints the message; any refused command line exits with 2, as getopt's do.
+    const int status = app.exit(e);
+    return status == 0 ? 0 : 2;
+  }
+  // The fast kernels of chapter 7 (im2col + packed GEMM, OpenMP), one visible call.
+  byo::use_fast_kernels();
+  try {
+    for (CLI::App* chosen : app.get_subcommands()) return commands.at(chosen)();
+  } catch (const byo::Error& e) {
+    std::cerr << "error: " << e.message() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 1;
+}

@@ -1,0 +1,132 @@
+// The fast pooling kernels against chapter 6's loops (bit for bit), and through the seam.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "byo/conv.h"
+#include "byo/gemm.h"
+#include "byo/gradcheck.h"
+#include "byo/pool_fast.h"
+
+namespace byo {
+namespace {
+
+struct Case {
+  Shape x;
+  Size2 kernel, stride, padding;
+};
+
+// LeNet's pools, windows that tile with a leftover row and column, overlapping windows,
+// padding, 1×1, rectangular windows, batch 1 and 3.
+const Case kCases[] = {
+    {{3, 6, 28, 28}, {2, 2}, {2, 2}, {0, 0}}, {{1, 16, 10, 10}, {2, 2}, {2, 2}, {0, 0}},
+    {{3, 2, 7, 9}, {2, 2}, {2, 2}, {0, 0}},   {{1, 3, 9, 8}, {3, 3}, {2, 2}, {1, 1}},
+    {{3, 1, 6, 7}, {3, 3}, {1, 1}, {0, 0}},   {{1, 2, 5, 5}, {1, 1}, {1, 1}, {0, 0}},
+    {{2, 2, 7, 8}, {2, 3}, {1, 2}, {1, 1}},   {{1, 1, 4, 6}, {2, 3}, {2, 3}, {0, 0}},
+};
+
+std::string describe(const Case& c) {
+  return shape_str(c.x) + " kernel " + std::to_string(c.kernel[0]) + "x" +
+         std::to_string(c.kernel[1]) + " stride " + std::to_string(c.stride[0]) + "x" +
+         std::to_string(c.stride[1]) + " pad " + std::to_string(c.padding[0]) + "x" +
+         std::to_string(c.padding[1]);
+}
+
+// Random values with ties (rounded to quarters) so that max pooling's tie rule matters.
+std::vector<float> tied_values(int64_t size, Generator& gen) {
+  std::vector<float> v(static_cast<size_t>(size));
+  for (float& x : v) x = std::round(static_cast<float>(gen.uniform(-2.0, 2.0)) * 4.0f) / 4.0f;
+  return v;
+}
+
+TEST(PoolFast, AvgMatchesTheLoopsBitForBit) {
+  Generator gen(3);
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(describe(c));
+    const ConvGeometry g = pool2d_geometry(c.x, c.kernel, c.stride, c.padding, "avg_pool2d");
+    const auto x = tied_values(numel(g.input_shape()), gen);
+    const auto go = tied_values(numel(g.output_shape()), gen);
+    std::vector<float> want(go.size()), got(go.size(), 7.0f);
+    avg_pool2d_forward(g, x.data(), want.data());
+    avg_pool2d_forward_fast(g, x.data(), got.data());
+    EXPECT_EQ(got, want);
+    std::vector<float> gx_want(x.size()), gx_got(x.size(), 7.0f);
+    avg_pool2d_backward(g, go.data(), gx_want.data());
+    avg_pool2d_backward_fast(g, go.data(), gx_got.data());
+    EXPECT_EQ(gx_got, gx_want);
+  }
+}
+
+TEST(PoolFast, MaxMatchesTheLoopsWithTiesAndNaN) {
+  Generator gen(4);
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(describe(c));
+    const ConvGeometry g = pool2d_geometry(c.x, c.kernel, c.stride, c.padding, "max_pool2d");
+    auto x = tied_values(numel(g.input_shape()), gen);
+    x[x.size() / 2] = std::numeric_limits<float>::quiet_NaN();
+    const auto go = tied_values(numel(g.output_shape()), gen);
+    std::vector<float> want(go.size()), got(go.size(), 7.0f);
+    std::vector<int64_t> arg_want(go.size()), arg_got(go.size(), -1);
+    max_pool2d_forward(g, x.data(), want.data(), arg_want.data());
+    max_pool2d_forward_fast(g, x.data(), got.data(), arg_got.data());
+    EXPECT_EQ(arg_got, arg_want);
+    for (size_t i = 0; i < want.size(); ++i) {
+      ASSERT_TRUE(got[i] == want[i] || (std::isnan(got[i]) && std::isnan(want[i])))
+          << "output " << i << ": " << got[i] << " vs " << want[i];
+    }
+    std::vector<float> gx_want(x.size()), gx_got(x.size(), 7.0f);
+    max_pool2d_backward(g, go.data(), arg_want.data(), gx_want.data());
+    max_pool2d_backward_fast(g, go.data(), arg_want.data(), gx_got.data());
+    EXPECT_EQ(gx_got, gx_want);
+  }
+}
+
+TEST(PoolFast, UseFastKernelsInstallsThemAndNaiveRestores) {
+  use_fast_kernels();
+  EXPECT_EQ(pool_kernels().avg_forward, &avg_pool2d_forward_fast);
+  EXPECT_EQ(pool_kernels().max_backward, &max_pool2d_backward_fast);
+  EXPECT_STREQ(pool_kernels().name, "fast");
+  use_naive_kernels();
+  EXPECT_EQ(pool_kernels().avg_forward, &avg_pool2d_forward);
+  EXPECT_EQ(pool_kernels().max_backward, &max_pool2d_backward);
+  EXPECT_STREQ(pool_kernels().name, "naive");
+}
+
+// Values 0.1 apart, shuffled: a central difference never moves one across another, so the
+// maximum of each window stays put (as in chapter 6's gradcheck of max pooling).
+Tensor distinct_values(const Shape& shape, Generator& gen) {
+  std::vector<float> values(static_cast<size_t>(numel(shape)));
+  std::iota(values.begin(), values.end(), 0.0f);
+  gen.shuffle(std::span<float>(values));
+  for (float& v : values) v = 0.1f * v - 0.05f * static_cast<float>(values.size());
+  return from_vector(values, shape, true);
+}
+
+TEST(PoolFast, GradcheckThroughTheOpsWithFastKernels) {
+  use_fast_kernels();
+  Generator gen(5);
+  for (const Case& c : {kCases[2], kCases[3], kCases[6]}) {
+    Tensor x = distinct_values(c.x, gen);
+    const GradcheckResult avg = gradcheck(
+        [&](const std::vector<Tensor>& in) {
+          return avg_pool2d(in[0], c.kernel, c.stride, c.padding);
+        },
+        {x});
+    EXPECT_TRUE(avg.passed()) << describe(c) << " worst " << avg.max_abs_error();
+    const GradcheckResult max = gradcheck(
+        [&](const std::vector<Tensor>& in) {
+          return max_pool2d(in[0], c.kernel, c.stride, c.padding);
+        },
+        {x}, GradcheckOptions{.eps = 1e-3});
+    EXPECT_TRUE(max.passed()) << describe(c) << " worst " << max.max_abs_error();
+  }
+  use_naive_kernels();
+}
+
+}  // namespace
+}  // namespace byo

@@ -1,0 +1,127 @@
+// LeNet checkpoints: metadata round trip, refusing the other variant, damaged files, NaNs.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "byo/check.h"
+#include "byo/lenet/checkpoint.h"
+#include "byo/serialize.h"
+
+namespace byo::lenet {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string temp_path(const std::string& name) {
+  return (fs::temp_directory_path() / ("byo_ch08_" + std::to_string(::getpid()) + "_" + name))
+      .string();
+}
+
+std::string message_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(LenetCheckpoint, RoundTripsWeightsAndMetadata) {
+  Generator gen(1);
+  models::LeNet5 model(models::LeNetVariant::classic, gen);
+  CheckpointInfo info;
+  info.variant = "classic";
+  info.dataset = "fashion";
+  info.epoch = 3;
+  info.batch = 17;
+  info.seed = 18446744073709551557ULL;  // needs all 64 bits: text keeps it exact
+  info.batch_size = 128;
+  info.optimizer = "sgd";
+  info.lr = 0.1;
+  info.momentum = 0.9;
+  info.weight_decay = 5e-4;
+  info.test_accuracy = 0.9876;
+  const std::string path = temp_path("roundtrip.byot");
+  save_checkpoint(model, info, path);
+  const Checkpoint back = read_checkpoint(path);
+  EXPECT_EQ(back.info.variant, "classic");
+  EXPECT_EQ(back.info.dataset, "fashion");
+  EXPECT_EQ(back.info.epoch, 3);
+  EXPECT_EQ(back.info.batch, 17);
+  EXPECT_EQ(back.info.seed, 18446744073709551557ULL);
+  EXPECT_EQ(back.info.batch_size, 128);
+  EXPECT_EQ(back.info.optimizer, "sgd");
+  EXPECT_EQ(back.info.lr, 0.1);
+  EXPECT_EQ(back.info.momentum, 0.9);
+  EXPECT_EQ(back.info.weight_decay, 5e-4);
+  EXPECT_EQ(back.info.test_accuracy, 0.9876);
+  EXPECT_EQ(back.weights.size(), 10u);
+
+  Generator other(2);
+  models::LeNet5 copy(models::LeNetVariant::classic, other);
+  load_weights(copy, back, path);
+  EXPECT_EQ(copy.fc2->weight.data().to_vector(), model.fc2->weight.data().to_vector());
+  fs::remove(path);
+}
+
+TEST(LenetCheckpoint, RefusesTheOtherVariant) {
+  Generator gen(1);
+  models::LeNet5 classic(models::LeNetVariant::classic, gen);
+  const std::string path = temp_path("classic.byot");
+  CheckpointInfo info;
+  info.variant = "classic";
+  save_checkpoint(classic, info, path);
+  models::LeNet5 modern(models::LeNetVariant::modern, gen);
+  const auto before = modern.conv1->weight.data().to_vector();
+  const std::string message =
+      message_of([&] { load_weights(modern, read_checkpoint(path), path); });
+  EXPECT_NE(message.find("classic"), std::string::npos) << message;
+  EXPECT_NE(message.find("not a modern"), std::string::npos) << message;
+  EXPECT_EQ(modern.conv1->weight.data().to_vector(), before);  // untouched
+  fs::remove(path);
+}
+
+TEST(LenetCheckpoint, DamagedFileFailsItsChecksum) {
+  Generator gen(1);
+  models::LeNet5 model(models::LeNetVariant::modern, gen);
+  const std::string path = temp_path("damaged.byot");
+  save_checkpoint(model, CheckpointInfo{}, path);
+  {
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(1000);
+    file.put('\x5a');
+  }
+  const std::string message = message_of([&] { read_checkpoint(path); });
+  EXPECT_NE(message.find("checksum"), std::string::npos) << message;
+  fs::remove(path);
+}
+
+TEST(LenetCheckpoint, PlainStateDictIsNotALenetCheckpoint) {
+  Generator gen(1);
+  models::LeNet5 model(models::LeNetVariant::modern, gen);
+  const std::string path = temp_path("plain.byot");
+  save(model, path);  // chapter 5's save: weights only
+  const std::string message = message_of([&] { read_checkpoint(path); });
+  EXPECT_NE(message.find("not a LeNet checkpoint"), std::string::npos) << message;
+  fs::remove(path);
+}
+
+TEST(LenetCheckpoint, MissingFileIsNamed) {
+  const std::string message = message_of([] { read_checkpoint("no/such/file.byot"); });
+  EXPECT_NE(message.find("no/such/file.byot"), std::string::npos) << message;
+}
+
+TEST(LenetCheckpoint, RefusesToSaveNaNWeights) {
+  Generator gen(1);
+  models::LeNet5 model(models::LeNetVariant::modern, gen);
+  model.fc3->bias.data().data()[4] = std::nanf("");
+  const std::string path = temp_path("nan.byot");
+  const std::string message = message_of([&] { save_checkpoint(model, CheckpointInfo{}, path); });
+  EXPECT_NE(message.find("fc3.bias"), std::string::npos) << message;
+  EXPECT_FALSE(fs::exists(path));
+}
+
+}  // namespace
+}  // namespace byo::lenet

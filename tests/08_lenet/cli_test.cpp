@@ -1,0 +1,331 @@
+// The `lenet` program run as a user runs it: every bad input is one clear message and a
+// non-zero exit status, never a crash; checkpoints save, resume, refuse, survive NaN and
+// Ctrl-C. Each test name is cited by the chapter README's table of error cases.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "byo/lenet/checkpoint.h"
+#include "data_dir.h"
+
+namespace byo::lenet {
+namespace {
+
+namespace fs = std::filesystem;
+using ::byo::lenet::testing::mnist_dir;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A scratch folder per test, removed afterwards.
+class LenetCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           ("byo_lenet_cli_" + std::to_string(::getpid()) + "_" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  struct Result {
+    int status = -1;  // exit status, or 128 + signal if killed
+    std::string out, err;
+    bool says(const std::string& text) const {
+      return out.find(text) != std::string::npos || err.find(text) != std::string::npos;
+    }
+  };
+
+  // Starts `lenet args...` with stdout and stderr going to files in the scratch folder.
+  pid_t spawn(const std::vector<std::string>& args) {
+    std::vector<std::string> argv_storage{BYO_TEST_LENET};
+    argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& a : argv_storage) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const std::string out = (dir_ / "stdout").string();
+    const std::string err = (dir_ / "stderr").string();
+    const pid_t pid = fork();
+    if (pid == 0) {  // child: only async-signal-safe calls until exec
+      const int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(o, 1);
+      dup2(e, 2);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    return pid;
+  }
+
+  Result wait_for(pid_t pid) {
+    int raw = 0;
+    waitpid(pid, &raw, 0);
+    Result r;
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+    r.out = read_file(dir_ / "stdout");
+    r.err = read_file(dir_ / "stderr");
+    return r;
+  }
+
+  Result run(const std::vector<std::string>& args) { return wait_for(spawn(args)); }
+
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  // A small, fast run: 256 images, tested on 200.
+  std::vector<std::string> quick_train(const std::string& save, const std::string& variant,
+                                       const std::string& epochs = "1") {
+    return {"train",    "--data",    mnist_dir(), "--variant", variant,
+            "--epochs", epochs,      "--limit",   "256",       "--test-limit",
+            "200",      "--threads", "1",         "--save",    save};
+  }
+
+  fs::path dir_;
+};
+
+// ---- Bad data --------------------------------------------------------------------------
+
+TEST_F(LenetCli, MissingDataNamesFetchCommand) {
+  const Result r = run({"train", "--data", path("nowhere")});
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_TRUE(r.says("cmake --build build --target mnist")) << r.err;
+  EXPECT_TRUE(r.says("nowhere")) << r.err;
+}
+
+TEST_F(LenetCli, CorruptDataNamesFileAndFetchCommand) {
+  for (const char* name : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                           "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
+    std::ofstream(path(name)) << "this is not an IDX file";
+  }
+  const Result r = run({"train", "--data", dir_.string()});
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_TRUE(r.says("train-images-idx3-ubyte")) << r.err;
+  EXPECT_TRUE(r.says("cmake --build build --target mnist")) << r.err;
+}
+
+// ---- Nonsense command lines: status 2 and the option named ----------------------------
+
+TEST_F(LenetCli, UnknownFlagIsRefused) {
+  const Result r = run({"train", "--epoch", "3"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(r.says("--epoch")) << r.err;
+}
+
+TEST_F(LenetCli, NonsenseValuesAreRefused) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"train", "--epochs", "-3"},
+                                               {"train", "--lr", "fast"},
+                                               {"train", "--variant", "lenet7"},
+                                               {"train", "--optimizer", "rmsprop"},
+                                               {"train", "--threads", "0"},
+                                               {"bench", "--batch-size", "0"}}) {
+    const Result r = run(args);
+    EXPECT_EQ(r.status, 2) << args[1] << " " << args[2];
+    EXPECT_TRUE(r.says(args[1])) << r.err;
+  }
+}
+
+TEST_F(LenetCli, NoSubcommandShowsUsage) {
+  const Result r = run({});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(r.says("train")) << r.err;
+}
+
+TEST_F(LenetCli, PredictNeedsIndexOrImage) {
+  const Result r = run({"predict", "--checkpoint", path("c.byot")});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(r.says("--index")) << r.err;
+}
+
+// ---- Checkpoints -----------------------------------------------------------------------
+
+TEST_F(LenetCli, MissingCheckpointIsNamed) {
+  const Result r = run({"eval", "--checkpoint", path("missing.byot"), "--data", mnist_dir()});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.says("missing.byot")) << r.err;
+}
+
+TEST_F(LenetCli, ForeignFileIsNotACheckpoint) {
+  std::ofstream(path("notes.txt")) << "hello";
+  const Result r = run({"eval", "--checkpoint", path("notes.txt"), "--data", mnist_dir()});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.says("not a byotorch checkpoint")) << r.err;
+}
+
+TEST_F(LenetCli, DamagedCheckpointFailsItsChecksum) {
+  ASSERT_EQ(run(quick_train(path("c.byot"), "modern")).status, 0);
+  {
+    std::fstream f(path("c.byot"), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(5000);
+    f.put('\x7f');
+  }
+  const Result r = run({"eval", "--checkpoint", path("c.byot"), "--data", mnist_dir()});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.says("checksum")) << r.err;
+}
+
+TEST_F(LenetCli, OtherVariantIsRefused) {
+  ASSERT_EQ(run(quick_train(path("c.byot"), "classic")).status, 0);
+  auto args = quick_train(path("c.byot"), "modern", "2");
+  args.insert(args.end(), {"--resume", path("c.byot")});
+  const Result r = run(args);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.says("classic")) << r.err;
+  EXPECT_EQ(read_checkpoint(path("c.byot")).info.variant, "classic");  // left alone
+}
+
+TEST_F(LenetCli, SaveThenResumeContinuesTheRun) {
+  const Result first = run(quick_train(path("c.byot"), "classic"));
+  ASSERT_EQ(first.status, 0) << first.err;
+  EXPECT_EQ(read_checkpoint(path("c.byot")).info.epoch, 1);
+  // No --variant: the checkpoint's settings continue.
+  const Result second =
+      run({"train", "--data", mnist_dir(), "--resume", path("c.byot"), "--epochs", "2", "--limit",
+           "256", "--test-limit", "200", "--threads", "1", "--metrics-out", path("m.jsonl")});
+  ASSERT_EQ(second.status, 0) << second.err;
+  EXPECT_TRUE(second.says("resuming")) << second.out;
+  EXPECT_TRUE(second.says("epoch 2/2")) << second.out;
+  EXPECT_EQ(second.out.find("epoch 1/2"), std::string::npos) << second.out;
+  const Checkpoint c = read_checkpoint(path("c.byot"));
+  EXPECT_EQ(c.info.epoch, 2);
+  EXPECT_EQ(c.info.variant, "classic");
+  EXPECT_NE(read_file(path("m.jsonl")).find("\"epoch\":2"), std::string::npos);
+}
+
+TEST_F(LenetCli, NanLossStopsAndKeepsTheGoodCheckpoint) {
+  ASSERT_EQ(run(quick_train(path("c.byot"), "modern")).status, 0);
+  const std::string good = read_file(path("c.byot"));
+  auto args = quick_train(path("c.byot"), "modern", "3");
+  args.insert(args.end(), {"--resume", path("c.byot"), "--optimizer", "sgd", "--lr", "1e30"});
+  const Result r = run(args);
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_TRUE(r.says("epoch 2, batch")) << r.err;
+  EXPECT_TRUE(r.says("not overwritten")) << r.err;
+  EXPECT_EQ(read_file(path("c.byot")), good);
+}
+
+TEST_F(LenetCli, SigintFinishesTheBatchAndSaves) {
+  // A full epoch on one thread takes many seconds; the signal arrives in the middle.
+  const pid_t pid = spawn({"train", "--data", mnist_dir(), "--threads", "1", "--epochs", "1",
+                           "--save", path("c.byot")});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (read_file(dir_ / "stdout").find("training on") == std::string::npos) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "lenet never started training";
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(pid, SIGINT);
+  const Result r = wait_for(pid);
+  EXPECT_EQ(r.status, 130) << r.err;
+  EXPECT_TRUE(r.says("interrupted at epoch 1, batch")) << r.err;
+  const Checkpoint c = read_checkpoint(path("c.byot"));  // complete and valid
+  EXPECT_EQ(c.info.epoch, 0);
+  EXPECT_GT(c.info.batch, 0);
+  EXPECT_FALSE(fs::exists(path("c.byot.tmp")));
+}
+
+// ---- eval, predict, bench --------------------------------------------------------------
+
+TEST_F(LenetCli, EvalPrintsAccuracyAndConfusionMatrix) {
+  ASSERT_EQ(run(quick_train(path("c.byot"), "modern")).status, 0);
+  const Result r =
+      run({"eval", "--checkpoint", path("c.byot"), "--data", mnist_dir(), "--limit", "500"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(r.says("test accuracy")) << r.out;
+  EXPECT_TRUE(r.says("/500)")) << r.out;
+  EXPECT_TRUE(r.says("confusion matrix")) << r.out;
+  EXPECT_TRUE(r.says("recall")) << r.out;
+}
+
+TEST_F(LenetCli, PredictDrawsTheDigitBesideTheProbabilities) {
+  ASSERT_EQ(run(quick_train(path("c.byot"), "modern")).status, 0);
+  const Result r =
+      run({"predict", "--checkpoint", path("c.byot"), "--data", mnist_dir(), "--index", "0"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(r.says("test image 0 (label 7)")) << r.out;
+  EXPECT_TRUE(r.says("<- prediction")) << r.out;
+  EXPECT_TRUE(r.says("@@")) << r.out;  // the ink of the digit
+  // Ten probabilities, one per class ("  9.87%"); the picture's ramp also uses '%'.
+  const std::regex percentage("[0-9]\\.[0-9][0-9]%");
+  EXPECT_EQ(std::distance(std::sregex_iterator(r.out.begin(), r.out.end(), percentage),
+                          std::sregex_iterator()),
+            10)
+      << r.out;
+}
+
+TEST_F(LenetCli, PredictIndexOutOfRangeIsNamed) {
+  ASSERT_EQ(run(quick_train(path("c.byot"), "modern")).status, 0);
+  const Result r =
+      run({"predict", "--checkpoint", path("c.byot"), "--data", mnist_dir(), "--index", "10000"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.says("--index 10000")) << r.err;
+}
+
+TEST_F(LenetCli, PredictRefusesABadImage) {
+  ASSERT_EQ(run(quick_train(path("c.byot"), "modern")).status, 0);
+  std::ofstream(path("small.pgm")) << "P2 2 2 255\n0 0 0 0\n";
+  Result r = run({"predict", "--checkpoint", path("c.byot"), "--data", mnist_dir(), "--image",
+                  path("small.pgm")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.says("28x28")) << r.err;
+  std::ofstream(path("photo.jpg")) << "\xff\xd8\xff";
+  r = run({"predict", "--checkpoint", path("c.byot"), "--data", mnist_dir(), "--image",
+           path("photo.jpg")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.says("not a PGM")) << r.err;
+}
+
+// ---- Pictures ---------------------------------------------------------------------------
+
+TEST_F(LenetCli, PlotWritesTheTrainingCurve) {
+  auto args = quick_train(path("c.byot"), "modern", "2");
+  args.insert(args.end(), {"--metrics-out", path("m.jsonl")});
+  ASSERT_EQ(run(args).status, 0);
+  const Result r = run({"plot", "--metrics", path("m.jsonl"), "--out", path("curve.svg")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  const std::string svg = read_file(path("curve.svg"));
+  EXPECT_EQ(svg.rfind("<svg", 0), 0u) << svg.substr(0, 100);
+  EXPECT_NE(svg.find("modern test accuracy"), std::string::npos);
+  EXPECT_NE(svg.find("<polyline"), std::string::npos);
+}
+
+TEST_F(LenetCli, PlotRefusesAMalformedLog) {
+  std::ofstream(path("m.jsonl")) << "{\"epoch\":1,\"train_loss\":0.5}\n";
+  const Result r = run({"plot", "--metrics", path("m.jsonl"), "--out", path("curve.svg")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.says("m.jsonl:1")) << r.err;
+  EXPECT_TRUE(r.says("test_accuracy")) << r.err;
+}
+
+TEST_F(LenetCli, ShowWritesFiltersAndFeatureMaps) {
+  ASSERT_EQ(run(quick_train(path("c.byot"), "classic")).status, 0);
+  const Result r = run({"show", "--checkpoint", path("c.byot"), "--data", mnist_dir(), "--index",
+                        "3", "--out-dir", dir_.string()});
+  EXPECT_EQ(r.status, 0) << r.err;
+  for (const char* name : {"conv1_filters.png", "input.png", "conv1_maps.png", "conv2_maps.png"}) {
+    const std::string png = read_file(path(name));
+    EXPECT_EQ(png.substr(1, 3), "PNG") << name;
+  }
+}
+
+TEST_F(LenetCli, BenchPrintsSpeedAndPeakMemory) {
+  const Result r = run({"bench", "--data", mnist_dir(), "--limit", "256", "--threads", "1"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(r.says("images/s")) << r.out;
+  EXPECT_TRUE(r.says("peak memory")) << r.out;
+}
+
+}  // namespace
+}  // namespace byo::lenet
