@@ -8,7 +8,13 @@ corpus/checkpoint/  byotorch checkpoints (format: chapters/05_nn_layers/byo/seri
                     one that fits the checkpoint fuzzer's model and a few that do not
 
 The names start with `seed-`; inputs that once crashed a target are kept beside them as
-`crash-<what>` and are never rewritten here.
+`crash-<what>`, and the inputs a fuzzer kept because they reached new code (named by their
+SHA-1) were added with libFuzzer's merge, which adds only what brings new coverage:
+
+    ./build-fuzz/idx_fuzzer -merge=1 fuzz/corpus/idx build-fuzz/corpus/idx
+
+This script rewrites only the `seed-` files. The test suite replays every file
+(tests/common/idx_corpus_test.cpp, tests/05_nn_layers/checkpoint_corpus_test.cpp).
 """
 
 import gzip
