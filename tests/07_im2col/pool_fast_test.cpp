@@ -79,6 +79,14 @@ TEST(PoolFast, MaxMatchesTheLoopsWithTiesAndNaN) {
       ASSERT_TRUE(got[i] == want[i] || (std::isnan(got[i]) && std::isnan(want[i])))
           << "output " << i << ": " << got[i] << " vs " << want[i];
     }
+    // Without argmax (inference) both write the same outputs and nothing else.
+    std::vector<float> want_no_arg(go.size(), 7.0f), got_no_arg(go.size(), 7.0f);
+    max_pool2d_forward(g, x.data(), want_no_arg.data(), nullptr);
+    max_pool2d_forward_fast(g, x.data(), got_no_arg.data(), nullptr);
+    for (size_t i = 0; i < want.size(); ++i) {
+      ASSERT_TRUE(got_no_arg[i] == want[i] || (std::isnan(got_no_arg[i]) && std::isnan(want[i])));
+      ASSERT_TRUE(want_no_arg[i] == want[i] || (std::isnan(want_no_arg[i]) && std::isnan(want[i])));
+    }
     std::vector<float> gx_want(x.size()), gx_got(x.size(), 7.0f);
     max_pool2d_backward(g, go.data(), arg_want.data(), gx_want.data());
     max_pool2d_backward_fast(g, go.data(), arg_want.data(), gx_got.data());

@@ -28,7 +28,8 @@ void avg_pool2d_forward(const ConvGeometry& g, const float* x, float* out);
 void avg_pool2d_backward(const ConvGeometry& g, const float* grad_out, float* grad_x);
 
 /// @brief out[n,c,p,q] = max of the window; argmax[n,c,p,q] = h·W + w of the cell chosen
-///        (as PyTorch's `return_indices`). x is (N,C,H,W), out and argmax are (N,C,P,Q).
+///        (as PyTorch's `return_indices`). x is (N,C,H,W), out and argmax are (N,C,P,Q);
+///        argmax may be null when no gradient is wanted (inference), and is then skipped.
 void max_pool2d_forward(const ConvGeometry& g, const float* x, float* out, int64_t* argmax);
 
 /// @brief Routes each output gradient to the one cell its forward chose. grad_out and argmax
@@ -41,7 +42,7 @@ using AvgPool2dForwardKernel = void (*)(const ConvGeometry& g, const float* x, f
 /// @brief grad_x from grad_out (N,C,P,Q); grad_x (N,C,H,W) is overwritten.
 using AvgPool2dBackwardKernel = void (*)(const ConvGeometry& g, const float* grad_out,
                                          float* grad_x);
-/// @brief out = max_pool(x) and the argmax of each window (h·W + w).
+/// @brief out = max_pool(x) and, unless argmax is null, the argmax of each window (h·W + w).
 using MaxPool2dForwardKernel = void (*)(const ConvGeometry& g, const float* x, float* out,
                                         int64_t* argmax);
 /// @brief grad_x from grad_out and argmax (N,C,P,Q); grad_x (N,C,H,W) is overwritten.

@@ -134,10 +134,13 @@ Tensor max_pool2d(const Tensor& x, Size2 kernel, Size2 stride, Size2 padding) {
   const ConvGeometry g = pool2d_geometry(x.shape(), kernel, stride, padding, "max_pool2d");
   const NDArray xc = x.data().contiguous();
   NDArray out = NDArray::empty(g.output_shape());
-  std::vector<int64_t> argmax(static_cast<size_t>(out.numel()));
-  pool_kernels().max_forward(g, xc.data(), out.data(), argmax.data());
+  // The winners' positions are only needed by the backward; inference skips them (at
+  // batch 1000 they would be 8 bytes written for every output).
+  const bool needs_grad = any_requires_grad({x});
+  std::vector<int64_t> argmax(needs_grad ? static_cast<size_t>(out.numel()) : 0);
+  pool_kernels().max_forward(g, xc.data(), out.data(), needs_grad ? argmax.data() : nullptr);
   std::shared_ptr<Node> node;
-  if (any_requires_grad({x})) node = std::make_shared<MaxPool2dBackward>(g, std::move(argmax));
+  if (needs_grad) node = std::make_shared<MaxPool2dBackward>(g, std::move(argmax));
   return make_result(out, node, {x});
 }
 

@@ -94,7 +94,7 @@ void max_pool2d_forward(const ConvGeometry& g, const float* x, float* out, int64
             }
           }
           out[g.out_index(n, c, p, q)] = best;
-          argmax[g.out_index(n, c, p, q)] = best_index;
+          if (argmax != nullptr) argmax[g.out_index(n, c, p, q)] = best_index;
         }
       }
     }

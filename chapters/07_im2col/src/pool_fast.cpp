@@ -134,7 +134,7 @@ void max_pool_2x2(const ConvGeometry& g, const float* x, float* out, int64_t* ar
       const float* row0 = x + plane * plane_in + 2 * p * g.in_w;
       const float* row1 = row0 + g.in_w;
       float* o = out + plane * plane_out + p * g.out_w;
-      int64_t* arg = argmax + plane * plane_out + p * g.out_w;
+      int64_t* arg = argmax != nullptr ? argmax + plane * plane_out + p * g.out_w : nullptr;
 #ifdef BYO_VECTOR_POOL
       for (int64_t q = 0; q < g.out_w; q += 8) {
         // The last windows of the row (LeNet's rows have 14 and 5) go through a copy
@@ -156,8 +156,9 @@ void max_pool_2x2(const ConvGeometry& g, const float* x, float* out, int64_t* ar
         float best_cells[8];
         std::memcpy(best_cells, &best, sizeof(best));
         const int64_t first = 2 * p * g.in_w + 2 * q;  // top left cell of window q
+        for (int64_t l = 0; l < windows; ++l) o[q + l] = best_cells[l];
+        if (arg == nullptr) continue;  // inference: nobody will ask where the maxima were
         for (int64_t l = 0; l < windows; ++l) {
-          o[q + l] = best_cells[l];
           arg[q + l] = first + 2 * l + (codes[l] >> 1) * g.in_w + (codes[l] & 1);
         }
       }
@@ -173,7 +174,7 @@ void max_pool_2x2(const ConvGeometry& g, const float* x, float* out, int64_t* ar
           }
         }
         o[q] = best;
-        arg[q] = (2 * p + code / 2) * g.in_w + 2 * q + code % 2;
+        if (arg != nullptr) arg[q] = (2 * p + code / 2) * g.in_w + 2 * q + code % 2;
       }
 #endif
     }
@@ -312,7 +313,7 @@ void max_pool2d_forward_fast(const ConvGeometry& g, const float* x, float* out, 
           }
         }
         out[plane * plane_out + p * g.out_w + q] = best;
-        argmax[plane * plane_out + p * g.out_w + q] = best_index;
+        if (argmax != nullptr) argmax[plane * plane_out + p * g.out_w + q] = best_index;
       }
     }
   }

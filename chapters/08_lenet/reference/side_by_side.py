@@ -88,6 +88,7 @@ def main():
     if not os.path.exists(args.lenet):
         sys.exit(f"{args.lenet} not found: build it with cmake --build build --target lenet")
 
+    load_before = os.getloadavg()[0]
     rows = []
     for variant, batch, optimizer, lr in CONFIGS:
         for threads in [int(t) for t in args.threads.split(",")]:
@@ -98,7 +99,7 @@ def main():
                   f"PyTorch {b['epoch']:.2f} s per epoch", file=sys.stderr, flush=True)
 
     print(f"{cpu_model()}, nproc = {os.cpu_count()}; median of {args.epochs} epochs; "
-          f"load average before the run: {os.getloadavg()[0]:.2f}\n")
+          f"load average before the run: {load_before:.2f}, after: {os.getloadavg()[0]:.2f}\n")
     print("| variant | batch | threads | byotorch s/epoch | PyTorch s/epoch | PyTorch / byotorch "
           "| byotorch inference s | PyTorch inference s | byotorch peak MiB | PyTorch peak MiB |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
