@@ -2,11 +2,14 @@
 // accuracy, and the same seed and thread count give the same bits.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <memory>
 #include <sstream>
+#include <string>
 
 #include "byo/data/mnist.h"
 #include "byo/gemm.h"
+#include "byo/lenet/checkpoint.h"
 #include "byo/lenet/runtime.h"
 #include "byo/lenet/trainer.h"
 #include "data_dir.h"
@@ -64,6 +67,52 @@ TEST(LenetTraining, SameSeedAndThreadsGiveTheSameBits) {
   ASSERT_EQ(pa.size(), pb.size());
   for (size_t i = 0; i < pa.size(); ++i) {
     EXPECT_EQ(pa[i].second.data().to_vector(), pb[i].second.data().to_vector()) << pa[i].first;
+  }
+}
+
+// Two epochs straight, or one epoch, a checkpoint, and the second epoch resumed from it
+// into a differently initialised model: the same bits, because the checkpoint carries the
+// weights, the position and Adam's moments and step counts.
+TEST(LenetTraining, ResumingFromACheckpointContinuesBitForBit) {
+  use_fast_kernels();
+  set_num_threads(1);
+  TrainConfig config = default_config(models::LeNetVariant::modern);
+  config.epochs = 2;
+  config.limit = 640;
+  config.test_limit = 100;
+  config.progress = false;
+  std::ostringstream log;
+  Generator gen_straight(config.seed);
+  models::LeNet5 straight(config.variant, gen_straight);
+  ASSERT_EQ(train(straight, config, mnist().train, mnist().test, log).status,
+            TrainStatus::finished);
+
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "byo_lenet_resume_test.byot").string();
+  TrainConfig first = config;
+  first.epochs = 1;
+  first.save_path = path;
+  Generator gen_first(config.seed);
+  models::LeNet5 interrupted(config.variant, gen_first);
+  train(interrupted, first, mnist().train, mnist().test, log);
+  const Checkpoint checkpoint = read_checkpoint(path);
+  std::filesystem::remove(path);
+  EXPECT_EQ(checkpoint.info.epoch, 1);
+  EXPECT_TRUE(checkpoint.optimizer_state.contains("exp_avg.0"));
+
+  Generator gen_other(config.seed + 1);  // other weights, which the checkpoint replaces
+  models::LeNet5 resumed(config.variant, gen_other);
+  load_weights(resumed, checkpoint, path);
+  TrainStart start;
+  start.epoch = checkpoint.info.epoch;
+  start.optimizer_state = checkpoint.optimizer_state;
+  ASSERT_EQ(train(resumed, config, mnist().train, mnist().test, log, start).status,
+            TrainStatus::finished);
+  const auto want = straight.named_parameters();
+  const auto got = resumed.named_parameters();
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(got[i].second.data().to_vector(), want[i].second.data().to_vector()) << want[i].first;
   }
 }
 

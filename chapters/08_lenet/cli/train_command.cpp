@@ -113,7 +113,13 @@ int run_train(const TrainFlags& f) {
   TrainStart start;
   if (checkpoint) {
     load_weights(model, *checkpoint, f.resume);
-    start = {checkpoint->info.epoch, checkpoint->info.batch};
+    start.epoch = checkpoint->info.epoch;
+    start.batch = checkpoint->info.batch;
+    // The saved optimiser's moments continue the run exactly; another optimiser (or
+    // checkpoint without them) starts afresh.
+    if (c.optimizer == checkpoint->info.optimizer) {
+      start.optimizer_state = checkpoint->optimizer_state;
+    }
     if (start.epoch >= c.epochs) {
       std::cout << f.resume << " has already trained " << start.epoch
                 << " epochs; ask for more with --epochs N (N > " << start.epoch << ")\n";

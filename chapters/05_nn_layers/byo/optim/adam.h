@@ -74,6 +74,11 @@ class Adam : public Optimizer {
   Adam(std::vector<Tensor> params, const AdamOptions& options);
   /// @brief One update of every parameter that has a gradient.
   void step() override;
+  /// @brief "step.<i>" (a one-element array), "exp_avg.<i>" and "exp_avg_sq.<i>" for every
+  ///        parameter updated so far.
+  nn::StateDict state_dict() const override;
+  /// @brief Restores the step counts and moments of state_dict().
+  void load_state_dict(const nn::StateDict& state) override;
   /// @brief The settings (the learning rate lives in Optimizer::lr()).
   const AdamOptions& options() const { return options_; }
 

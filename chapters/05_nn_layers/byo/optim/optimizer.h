@@ -14,11 +14,18 @@
 ///     optimizer.zero_grad();
 ///
 /// One parameter group with one learning rate (libtorch and PyTorch allow several).
+///
+/// What an optimiser remembers between steps — SGD's momentum buffers, Adam's moments and
+/// step counts — is its state. `state_dict()` names each piece "<what>.<parameter index>"
+/// ("exp_avg.3"), as PyTorch's `optimizer.state_dict()` keys its state by index, so a
+/// checkpoint can hold it beside the model's and a resumed run continues exactly.
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "byo/nn/state_dict.h"
 #include "byo/tensor.h"
 
 namespace byo::optim {
@@ -48,10 +55,23 @@ class Optimizer {
   /// @brief The parameters being trained.
   const std::vector<Tensor>& parameters() const { return params_; }
 
+  /// @brief The running state by name, "<what>.<parameter index>"; empty before the first
+  ///        step. The arrays are copies.
+  virtual nn::StateDict state_dict() const = 0;
+  /// @brief Replaces the running state with `state` (from state_dict() of an optimiser of
+  ///        the same kind over the same parameters). Refuses an unknown name, an index
+  ///        out of range or a shape other than its parameter's, and then changes nothing.
+  virtual void load_state_dict(const nn::StateDict& state) = 0;
+
  protected:
   /// @brief The gradient of parameter `i` as a contiguous array, or an undefined array if
   ///        it has none; checks its shape.
   NDArray grad_of(size_t i) const;
+  /// @brief Splits a state name "exp_avg.3" into ("exp_avg", 3), checking that the index
+  ///        names a parameter.
+  std::pair<std::string, size_t> parse_state_name(const std::string& name) const;
+  /// @brief Checks that the state `value` called `name` has parameter `i`'s shape.
+  void check_state_shape(const std::string& name, const NDArray& value, size_t i) const;
 
   std::vector<Tensor> params_;  ///< The parameters, in the order given.
   double lr_;                   ///< The learning rate.

@@ -76,6 +76,10 @@ class SGD : public Optimizer {
   SGD(std::vector<Tensor> params, const SGDOptions& options);
   /// @brief One update of every parameter that has a gradient.
   void step() override;
+  /// @brief "momentum_buffer.<i>" for every parameter that has one.
+  nn::StateDict state_dict() const override;
+  /// @brief Restores the momentum buffers of state_dict().
+  void load_state_dict(const nn::StateDict& state) override;
   /// @brief The settings (the learning rate lives in Optimizer::lr()).
   const SGDOptions& options() const { return options_; }
 

@@ -60,4 +60,50 @@ void Adam::step() {
   }
 }
 
+nn::StateDict Adam::state_dict() const {
+  nn::StateDict state;
+  for (size_t i = 0; i < state_.size(); ++i) {
+    const State& s = state_[i];
+    if (s.step == 0) continue;
+    const std::string index = std::to_string(i);
+    // float holds every count up to 2^24 steps exactly; load_state_dict checks the range.
+    state.insert("step." + index, NDArray::from_vector({static_cast<float>(s.step)}, {1}));
+    state.insert("exp_avg." + index, s.exp_avg.clone());
+    state.insert("exp_avg_sq." + index, s.exp_avg_sq.clone());
+  }
+  return state;
+}
+
+void Adam::load_state_dict(const nn::StateDict& state) {
+  std::vector<State> loaded(params_.size());  // built aside: an error changes nothing
+  for (const auto& [name, value] : state) {
+    const auto [what, i] = parse_state_name(name);
+    State& s = loaded[i];
+    if (what == "step") {
+      const float count =
+          value.defined() && value.numel() == 1 ? value.contiguous().data()[0] : -1.0f;
+      BYO_CHECK(count >= 1.0f && count <= 16777216.0f && count == std::floor(count))
+          << "Adam: load_state_dict: '" << name << "' is not a step count";
+      s.step = static_cast<int64_t>(count);
+    } else if (what == "exp_avg") {
+      check_state_shape(name, value, i);
+      s.exp_avg = value.contiguous().clone();
+    } else if (what == "exp_avg_sq") {
+      check_state_shape(name, value, i);
+      s.exp_avg_sq = value.contiguous().clone();
+    } else {
+      BYO_CHECK(false) << "Adam: load_state_dict: unexpected entry '" << name
+                       << "' (Adam keeps step.<i>, exp_avg.<i> and exp_avg_sq.<i>)";
+    }
+  }
+  for (size_t i = 0; i < loaded.size(); ++i) {
+    const State& s = loaded[i];
+    const bool any = s.step != 0 || s.exp_avg.defined() || s.exp_avg_sq.defined();
+    BYO_CHECK(!any || (s.step != 0 && s.exp_avg.defined() && s.exp_avg_sq.defined()))
+        << "Adam: load_state_dict: parameter " << i
+        << " needs all of step, exp_avg and exp_avg_sq, or none";
+  }
+  state_ = std::move(loaded);
+}
+
 }  // namespace byo::optim

@@ -1,5 +1,6 @@
 #include "byo/optim/optimizer.h"
 
+#include <charconv>
 #include <unordered_set>
 #include <utility>
 
@@ -46,6 +47,26 @@ NDArray Optimizer::grad_of(size_t i) const {
       << name_ << ": the gradient of parameter " << i << " has shape " << shape_str(grad.shape())
       << ", the parameter " << shape_str(params_[i].shape());
   return grad.data().contiguous();
+}
+
+std::pair<std::string, size_t> Optimizer::parse_state_name(const std::string& name) const {
+  const size_t dot = name.rfind('.');
+  size_t index = 0;
+  const char* first = name.data() + dot + 1;
+  const char* last = name.data() + name.size();
+  const bool parsed = dot != std::string::npos && dot > 0 && first != last &&
+                      std::from_chars(first, last, index).ptr == last;
+  BYO_CHECK(parsed && index < params_.size())
+      << name_ << ": load_state_dict: '" << name << "' does not name one of the " << params_.size()
+      << " parameters (expected <what>.<index>)";
+  return {name.substr(0, dot), index};
+}
+
+void Optimizer::check_state_shape(const std::string& name, const NDArray& value, size_t i) const {
+  BYO_CHECK(value.defined() && value.shape() == params_[i].shape())
+      << name_ << ": load_state_dict: '" << name << "' has shape "
+      << (value.defined() ? shape_str(value.shape()) : "undefined") << ", parameter " << i
+      << " has shape " << shape_str(params_[i].shape());
 }
 
 }  // namespace byo::optim

@@ -45,4 +45,26 @@ void SGD::step() {
   }
 }
 
+nn::StateDict SGD::state_dict() const {
+  nn::StateDict state;
+  for (size_t i = 0; i < momentum_buffers_.size(); ++i) {
+    if (momentum_buffers_[i].defined()) {
+      state.insert("momentum_buffer." + std::to_string(i), momentum_buffers_[i].clone());
+    }
+  }
+  return state;
+}
+
+void SGD::load_state_dict(const nn::StateDict& state) {
+  std::vector<NDArray> buffers(params_.size());  // built aside: an error changes nothing
+  for (const auto& [name, value] : state) {
+    const auto [what, i] = parse_state_name(name);
+    BYO_CHECK(what == "momentum_buffer") << "SGD: load_state_dict: unexpected entry '" << name
+                                         << "' (SGD keeps momentum_buffer.<i>)";
+    check_state_shape(name, value, i);
+    buffers[i] = value.contiguous().clone();
+  }
+  momentum_buffers_ = std::move(buffers);
+}
+
 }  // namespace byo::optim

@@ -16,9 +16,9 @@
 ///     meta.lr_step, meta.lr_gamma
 ///     meta.test_accuracy  after the last completed epoch ("" before the first)
 ///
-/// The optimiser's state (momentum buffers, Adam's moments) is not saved: chapter 5's
-/// optimisers do not expose it. A resumed run starts them afresh, so it continues the same
-/// run but is not bit-identical to one that was never interrupted.
+/// The optimiser's state (SGD's momentum buffers, Adam's moments and step counts) follows
+/// under "optim." + the names of `Optimizer::state_dict()` ("optim.exp_avg.3"), so a
+/// resumed run continues bit for bit where the saved one stopped.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +26,7 @@
 
 #include "byo/models/lenet.h"
 #include "byo/nn/state_dict.h"
+#include "byo/optim/optimizer.h"
 
 namespace byo::lenet {
 
@@ -50,11 +51,15 @@ struct CheckpointInfo {
 struct Checkpoint {
   CheckpointInfo info;    ///< The run metadata.
   nn::StateDict weights;  ///< conv1.weight ... fc3.bias.
+  nn::StateDict
+      optimizer_state;  ///< The optimiser's state dict (the "optim." entries, unprefixed).
 };
 
-/// @brief Writes `model`'s weights and `info` to `path` atomically (temporary file + rename).
-///        Refuses (throws, writes nothing) if a weight is NaN or infinite.
-void save_checkpoint(const nn::Module& model, const CheckpointInfo& info, const std::string& path);
+/// @brief Writes `model`'s weights, `info` and, if given, `optimizer`'s state to `path`
+///        atomically (temporary file + rename). Refuses (throws, writes nothing) if a weight
+///        is NaN or infinite.
+void save_checkpoint(const nn::Module& model, const CheckpointInfo& info, const std::string& path,
+                     const optim::Optimizer* optimizer = nullptr);
 
 /// @brief Reads and validates the checkpoint at `path`. Throws `byo::Error` naming the path
 ///        if it is missing, damaged (checksum, truncation) or not a LeNet checkpoint.

@@ -90,10 +90,12 @@ struct TrainOutcome {
   std::string message;                         ///< For interrupted / diverged: what happened.
 };
 
-/// @brief Where a run starts: 0/0 for a new run, a checkpoint's epoch/batch to resume.
+/// @brief Where a run starts: 0/0 for a new run, a checkpoint's epoch/batch (and its
+///        optimiser state) to resume.
 struct TrainStart {
-  int64_t epoch = 0;  ///< Epochs already completed.
-  int64_t batch = 0;  ///< Batches of the next epoch already done (skipped).
+  int64_t epoch = 0;              ///< Epochs already completed.
+  int64_t batch = 0;              ///< Batches of the next epoch already done (skipped).
+  nn::StateDict optimizer_state;  ///< Loaded into the new optimiser; empty: a fresh one.
 };
 
 /// @brief Trains `model` as `config` says, from `start`, testing on `test` after every

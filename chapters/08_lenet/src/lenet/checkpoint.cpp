@@ -14,6 +14,7 @@ namespace byo::lenet {
 namespace {
 
 constexpr std::string_view kMetaPrefix = "meta.";
+constexpr std::string_view kOptimizerPrefix = "optim.";
 constexpr std::string_view kFormat = "byotorch-lenet 1";
 
 NDArray text_tensor(const std::string& text) {
@@ -51,7 +52,8 @@ double parse_number(const std::string& text, const std::string& key, const std::
 
 }  // namespace
 
-void save_checkpoint(const nn::Module& model, const CheckpointInfo& info, const std::string& path) {
+void save_checkpoint(const nn::Module& model, const CheckpointInfo& info, const std::string& path,
+                     const optim::Optimizer* optimizer) {
   nn::StateDict state;
   for (const auto& [name, value] : model.state_dict()) {
     for (float f : value.to_vector()) {
@@ -77,6 +79,11 @@ void save_checkpoint(const nn::Module& model, const CheckpointInfo& info, const 
   meta("lr_step", std::to_string(info.lr_step));
   meta("lr_gamma", number(info.lr_gamma));
   meta("test_accuracy", info.test_accuracy < 0 ? "" : number(info.test_accuracy));
+  if (optimizer != nullptr) {
+    for (const auto& [name, value] : optimizer->state_dict()) {
+      state.insert(std::string(kOptimizerPrefix) + name, value);
+    }
+  }
   save_state_dict(state, path);
 }
 
@@ -87,6 +94,8 @@ Checkpoint read_checkpoint(const std::string& path) {
   for (const auto& [name, value] : state) {
     if (name.starts_with(kMetaPrefix)) {
       meta.insert(name.substr(kMetaPrefix.size()), value);
+    } else if (name.starts_with(kOptimizerPrefix)) {
+      out.optimizer_state.insert(name.substr(kOptimizerPrefix.size()), value);
     } else {
       out.weights.insert(name, value);
     }

@@ -158,6 +158,7 @@ TrainOutcome train(models::LeNet5& model, const TrainConfig& config, const data:
   check_config(config);
   const auto stopping = [&] { return stop != nullptr && stop->load(); };
   std::unique_ptr<optim::Optimizer> optimizer = make_optimizer(config, model);
+  if (!start.optimizer_state.empty()) optimizer->load_state_dict(start.optimizer_state);
   // The schedule, wound forward to the epoch the run starts at.
   std::optional<optim::StepLR> scheduler;
   if (config.lr_step > 0) {
@@ -233,8 +234,8 @@ TrainOutcome train(models::LeNet5& model, const TrainConfig& config, const data:
           outcome.message = "interrupted at epoch " + std::to_string(epoch + 1) + ", batch " +
                             std::to_string(b + 1) + "; nothing saved (no --save)";
         } else {
-          save_checkpoint(model, checkpoint_info(config, epoch, b + 1, outcome.test_accuracy),
-                          save);
+          save_checkpoint(model, checkpoint_info(config, epoch, b + 1, outcome.test_accuracy), save,
+                          optimizer.get());
           outcome.message = "interrupted at epoch " + std::to_string(epoch + 1) + ", batch " +
                             std::to_string(b + 1) + " of " + std::to_string(batches) + "; saved " +
                             save + " (continue with: lenet train --resume " + save + ")";
@@ -255,7 +256,8 @@ TrainOutcome train(models::LeNet5& model, const TrainConfig& config, const data:
         << "%  test acc " << fixed(100 * result.accuracy(), 2) << "%  " << fixed(seconds, 1)
         << " s  " << fixed(rate, 0) << " img/s  lr " << optimizer->lr() << std::endl;
     if (!save.empty()) {
-      save_checkpoint(model, checkpoint_info(config, epoch + 1, 0, result.accuracy()), save);
+      save_checkpoint(model, checkpoint_info(config, epoch + 1, 0, result.accuracy()), save,
+                      optimizer.get());
     }
     if (!config.metrics_path.empty()) {
       EpochMetrics m;
