@@ -264,10 +264,15 @@ int main(int argc, char** argv) {
 
   register_lenet_step_benchmarks();
 
-  // --profile_lenet_step: the op profiler's table of a LeNet training step, then exit.
+  // --profile_lenet_step[=modern]: the op profiler's table of LeNet training steps, then exit.
   for (int i = 1; i < argc; ++i) {
-    if (std::string(argv[i]) == "--profile_lenet_step") {
-      profile_lenet_step(50);
+    const std::string arg = argv[i];
+    if (arg == "--profile_lenet_step" || arg == "--profile_lenet_step=classic") {
+      profile_lenet_step(/*modern=*/false, 50);
+      return 0;
+    }
+    if (arg == "--profile_lenet_step=modern") {
+      profile_lenet_step(/*modern=*/true, 50);
       return 0;
     }
   }

@@ -9,8 +9,8 @@
 ///              Flatten Linear(400→120) Sigmoid Linear(120→84) Sigmoid Linear(84→10)
 ///     modern:  the same with ReLU and MaxPool(2)
 ///
-/// Run with `--benchmark_filter=lenet_step`; `--profile_lenet_step` instead prints the op
-/// profiler's table over 50 classic steps at batch 128 (see bench.cpp's main).
+/// Run with `--benchmark_filter=lenet_step`; `--profile_lenet_step[=modern]` instead prints
+/// the op profiler's table over 50 steps (see bench.cpp's main).
 #include "bench_lenet_step.h"
 
 #include <benchmark/benchmark.h>
@@ -135,14 +135,16 @@ void register_lenet_step_benchmarks() {
   }
 }
 
-void profile_lenet_step(int steps) {
+void profile_lenet_step(bool modern, int steps) {
   byo::use_fast_kernels();
-  Step step(false, 128);
+  const int64_t batch = modern ? 64 : 128;
+  Step step(modern, batch);
   step.run();
   byo::profiler::reset();
   byo::profiler::enable(true);
   for (int i = 0; i < steps; ++i) step.run();
   byo::profiler::enable(false);
-  std::cout << "LeNet classic, batch 128, fast kernels, " << steps << " steps:\n";
+  std::cout << "LeNet " << (modern ? "modern" : "classic") << ", batch " << batch
+            << ", fast kernels, " << steps << " steps:\n";
   byo::profiler::report(std::cout);
 }

@@ -5,5 +5,6 @@
 /// @brief Registers lenet_step/{classic,modern}/... with Google Benchmark.
 void register_lenet_step_benchmarks();
 
-/// @brief Prints the op profiler's table over `steps` classic steps at batch 128.
-void profile_lenet_step(int steps);
+/// @brief Prints the op profiler's table over `steps` training steps: classic at batch 128,
+///        or modern at batch 64.
+void profile_lenet_step(bool modern, int steps);

@@ -19,7 +19,8 @@ struct Case {
 };
 
 // Awkward shapes: 1×1 kernels, sizes that are no multiple of any block, stride 2, padding,
-// rectangular kernels, batches smaller and larger than the thread count, LeNet's layers.
+// rectangular kernels, batches smaller and larger than the thread count, LeNet's layers,
+// a batch that does not fill its last block of images.
 const Case kCases[] = {
     {{1, 1, 5, 5}, {1, 1, 1, 1}, {1, 1}, {0, 0}},
     {{2, 3, 7, 6}, {4, 3, 3, 3}, {2, 2}, {1, 1}},
@@ -27,6 +28,8 @@ const Case kCases[] = {
     {{1, 4, 6, 6}, {3, 4, 5, 5}, {1, 1}, {2, 2}},
     {{5, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
     {{4, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}},
+    // LeNet's second layer at batch 9: blocks of four images and a last block of one.
+    {{9, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}},
     {{2, 3, 4, 4}, {7, 3, 4, 4}, {1, 1}, {0, 0}},
     {{3, 2, 11, 13}, {3, 2, 3, 3}, {2, 2}, {0, 0}},
     // One input channel and stride 1: the direct kernels (conv_direct.cpp). Odd widths,

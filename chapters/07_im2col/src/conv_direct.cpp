@@ -15,10 +15,7 @@
 
 #include "byo/conv_gemm.h"
 #include "byo/micro_kernel.h"
-
-#ifdef _OPENMP
-#include <omp.h>
-#endif
+#include "threads.h"
 
 namespace byo {
 namespace {
@@ -58,21 +55,10 @@ struct Bordered {
 };
 
 int thread_count(int64_t batch) {
-#ifdef _OPENMP
-  return static_cast<int>(std::min<int64_t>(omp_get_max_threads(), batch));
-#else
-  (void)batch;
-  return 1;
-#endif
+  return static_cast<int>(std::min<int64_t>(detail::thread_count(), batch));
 }
 
-int thread_id() {
-#ifdef _OPENMP
-  return omp_get_thread_num();
-#else
-  return 0;
-#endif
-}
+using detail::thread_id;
 
 }  // namespace
 

@@ -1,51 +1,25 @@
 /// @file
 /// @brief Rung 4 of the GEMM ladder: the Goto/BLIS loop nest around the micro-kernel.
 #include <algorithm>
-#include <cstdlib>
-#include <new>
 
 #include "byo/check.h"
 #include "byo/gemm.h"
 #include "byo/micro_kernel.h"
 #include "gemm_util.h"
+#include "threads.h"
 
 namespace byo {
 
 namespace {
-
-/// A grow-only, 64-byte aligned scratch buffer. One per thread for each packed operand,
-/// so a GEMM in a training loop allocates only on its first, largest call.
-class Scratch {
- public:
-  Scratch() = default;
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  ~Scratch() { std::free(data_); }
-
-  float* reserve(int64_t floats) {
-    if (floats > capacity_) {
-      const auto bytes = static_cast<size_t>((floats * 4 + 63) / 64 * 64);
-      void* fresh = std::aligned_alloc(64, bytes);
-      if (!fresh) throw std::bad_alloc();
-      std::free(data_);
-      data_ = static_cast<float*>(fresh);
-      capacity_ = floats;
-    }
-    return data_;
-  }
-
- private:
-  float* data_ = nullptr;
-  int64_t capacity_ = 0;
-};
 
 // Packed B block for a single A block: 256 KiB, half of a 512 KiB L2.
 constexpr int64_t kSmallMBlockFloats = 64 * 1024;
 // Up to this many rows of A, B is read in place (measured: the crossover is near 48 rows).
 constexpr int64_t kThinRows = 6 * kTileRows;
 
-thread_local Scratch t_packed_a;
-thread_local Scratch t_packed_b;
+// One pair per thread, so a GEMM in a training loop allocates only on its first, largest call.
+thread_local detail::Scratch t_packed_a;
+thread_local detail::Scratch t_packed_b;
 
 int64_t round_up(int64_t n, int64_t multiple) { return (n + multiple - 1) / multiple * multiple; }
 

@@ -38,6 +38,23 @@ bool tiles(const ConvGeometry& g) {
 
 int64_t planes(const ConvGeometry& g) { return g.batch * g.in_channels; }
 
+// visit(plane, p, q, rows, cols) for every window of g, with the window's input rows and
+// columns; image planes are spread over the threads. The general path of the three
+// kernels below, for any window, stride and padding.
+template <class Visit>
+void for_each_window(const ConvGeometry& g, Visit visit) {
+  const std::vector<Range> rows = ranges(g.out_h, g.stride_h, g.pad_h, g.kernel_h, g.in_h);
+  const std::vector<Range> cols = ranges(g.out_w, g.stride_w, g.pad_w, g.kernel_w, g.in_w);
+#pragma omp parallel for schedule(static)
+  for (int64_t plane = 0; plane < planes(g); ++plane) {
+    for (int64_t p = 0; p < g.out_h; ++p) {
+      for (int64_t q = 0; q < g.out_w; ++q) {
+        visit(plane, p, q, rows[static_cast<size_t>(p)], cols[static_cast<size_t>(q)]);
+      }
+    }
+  }
+}
+
 // avg pooling of windows that tile the input (stride = kernel, no padding). Output row p
 // sums kernel_h·kernel_w input rows, each read with stride kernel_w: no bounds to check.
 // Cells are added in the loops' order (r, then s), as in chapter 6, so the sums are the
@@ -89,13 +106,40 @@ void avg_pool_tiled_backward(const ConvGeometry& g, const float* grad_out, float
   }
 }
 
-// max pooling of 2×2 windows that tile the input (stride 2, no padding), LeNet's
-// MaxPool2d(2). Branches on "is this the new maximum?" are mispredicted half the time on
-// real data, and the compiler turns the scalar selects back into branches; so eight
-// windows at a time are compared as SIMD vectors (GCC/Clang vector extensions), where a
-// select is one blend. The rule is chapter 6's: the first largest value in row-major
-// order wins, and NaN wins. Each window's winner is kept as a code 0..3 (r·2 + s) and
-// turned into h·W + w at the end.
+// LeNet's pools: 2×2 windows that tile the input (stride 2, no padding). A window's four
+// cells are top left, top right, bottom left, bottom right (codes 0..3, r·2 + s).
+//
+// Max pooling's rule is chapter 6's: walking the cells in that order, a cell takes over
+// when it is larger than the best so far or NaN. The same winner comes out of a
+// tournament, left against right in each row and then top against bottom, with the same
+// "larger or NaN" test: the first largest value wins, or else the last NaN. The tournament
+// needs no running state, so eight windows are played at once as SIMD vectors (GCC/Clang
+// vector extensions), where each "if" is a blend: the scalar branches would be
+// mispredicted half the time on real data.
+struct Cells {
+  float tl, tr, bl, br;
+};
+
+Cells cells_of(const float* row0, const float* row1, int64_t q) {
+  return {row0[2 * q], row0[2 * q + 1], row1[2 * q], row1[2 * q + 1]};
+}
+
+// b takes over from a: larger, or NaN.
+bool takes_over(float a, float b) { return b > a || std::isnan(b); }
+
+// One window without SIMD: its maximum and the code of the winning cell.
+float max_of_window(const Cells& c, int64_t& code) {
+  const bool right_top = takes_over(c.tl, c.tr), right_bottom = takes_over(c.bl, c.br);
+  const float top = right_top ? c.tr : c.tl, bottom = right_bottom ? c.br : c.bl;
+  const bool lower = takes_over(top, bottom);
+  code = lower ? 2 + right_bottom : right_top;
+  return lower ? bottom : top;
+}
+
+// The same window's average: cells added in chapter 6's order, from 0, so the sums are
+// the same to the bit.
+float avg_of_window(const Cells& c) { return (0.0f + c.tl + c.tr + c.bl + c.br) / 4.0f; }
+
 #if defined(__GNUC__) && defined(__has_builtin)
 #if __has_builtin(__builtin_shufflevector)
 #define BYO_VECTOR_POOL 1
@@ -104,86 +148,91 @@ void avg_pool_tiled_backward(const ConvGeometry& g, const float* grad_out, float
 
 #ifdef BYO_VECTOR_POOL
 typedef float F8 __attribute__((vector_size(32)));
-typedef float F16 __attribute__((vector_size(64)));
 typedef int32_t I8 __attribute__((vector_size(32)));
 
-// Eight 2×2 windows side by side: `top` and `bottom` hold 16 floats of the two input
-// rows. Returns each window's maximum; `codes` gets the winning cell (r·2 + s).
-F8 max_of_8_windows(F16 top, F16 bottom, int32_t* codes) {
-  const F8 cells[4] = {__builtin_shufflevector(top, top, 0, 2, 4, 6, 8, 10, 12, 14),
-                       __builtin_shufflevector(top, top, 1, 3, 5, 7, 9, 11, 13, 15),
-                       __builtin_shufflevector(bottom, bottom, 0, 2, 4, 6, 8, 10, 12, 14),
-                       __builtin_shufflevector(bottom, bottom, 1, 3, 5, 7, 9, 11, 13, 15)};
-  F8 best = cells[0];
-  I8 code = {};
-  for (int32_t c = 1; c < 4; ++c) {
-    const I8 take = (cells[c] > best) | (cells[c] != cells[c]);
-    best = take ? cells[c] : best;
-    code = take ? c : code;
+constexpr int64_t kLanes = 8;
+
+F8 load8(const float* p) {
+  F8 v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+// The cells of eight windows side by side, from 16 floats of each of the two rows: even
+// floats are left cells, odd floats right cells.
+struct Cells8 {
+  F8 tl, tr, bl, br;
+};
+
+Cells8 cells8_of(const float* row0, const float* row1, int64_t q) {
+  const F8 t0 = load8(row0 + 2 * q), t1 = load8(row0 + 2 * q + kLanes);
+  const F8 b0 = load8(row1 + 2 * q), b1 = load8(row1 + 2 * q + kLanes);
+  return {__builtin_shufflevector(t0, t1, 0, 2, 4, 6, 8, 10, 12, 14),
+          __builtin_shufflevector(t0, t1, 1, 3, 5, 7, 9, 11, 13, 15),
+          __builtin_shufflevector(b0, b1, 0, 2, 4, 6, 8, 10, 12, 14),
+          __builtin_shufflevector(b0, b1, 1, 3, 5, 7, 9, 11, 13, 15)};
+}
+
+// Lanes where b takes over from a: all ones (-1), else 0.
+I8 takes_over(F8 a, F8 b) { return (b > a) | (b != b); }
+
+// Row p's windows, eight at a time. A row whose width is not a multiple of eight ends
+// with a block that overlaps the one before it (it writes the same values again), so
+// there is no scalar tail; rows narrower than eight windows go one window at a time.
+template <class Block, class One>
+void for_each_block(int64_t out_w, Block block, One one) {
+  if (out_w < kLanes) {
+    for (int64_t q = 0; q < out_w; ++q) one(q);
+    return;
   }
-  std::memcpy(codes, &code, sizeof(code));
-  return best;
+  for (int64_t q = 0; q + kLanes <= out_w; q += kLanes) block(q);
+  if (out_w % kLanes != 0) block(out_w - kLanes);
 }
 #endif
 
+// x is (N,C,H,W), out and argmax are (N,C,P,Q); argmax is h·W + w of each winner
 void max_pool_2x2(const ConvGeometry& g, const float* x, float* out, int64_t* argmax) {
-  const int64_t plane_in = g.in_h * g.in_w, plane_out = g.out_h * g.out_w;
+  const int64_t plane_in = g.in_h * g.in_w, plane_out = g.out_h * g.out_w, width = g.in_w;
 #pragma omp parallel for schedule(static)
   for (int64_t plane = 0; plane < planes(g); ++plane) {
     for (int64_t p = 0; p < g.out_h; ++p) {
-      const float* row0 = x + plane * plane_in + 2 * p * g.in_w;
-      const float* row1 = row0 + g.in_w;
+      const float* row0 = x + plane * plane_in + 2 * p * width;
+      const float* row1 = row0 + width;
       float* o = out + plane * plane_out + p * g.out_w;
       int64_t* arg = argmax != nullptr ? argmax + plane * plane_out + p * g.out_w : nullptr;
-#ifdef BYO_VECTOR_POOL
-      for (int64_t q = 0; q < g.out_w; q += 8) {
-        // The last windows of the row (LeNet's rows have 14 and 5) go through a copy
-        // padded with zeros, so that reads never pass the row; only they are stored.
-        const int64_t windows = std::min<int64_t>(8, g.out_w - q);
-        F16 top, bottom;
-        if (windows == 8) {
-          std::memcpy(&top, row0 + 2 * q, sizeof(top));
-          std::memcpy(&bottom, row1 + 2 * q, sizeof(bottom));
-        } else {
-          float top_cells[16] = {}, bottom_cells[16] = {};
-          std::copy_n(row0 + 2 * q, 2 * windows, top_cells);
-          std::copy_n(row1 + 2 * q, 2 * windows, bottom_cells);
-          std::memcpy(&top, top_cells, sizeof(top));
-          std::memcpy(&bottom, bottom_cells, sizeof(bottom));
-        }
-        int32_t codes[8];
-        const F8 best = max_of_8_windows(top, bottom, codes);
-        float best_cells[8];
-        std::memcpy(best_cells, &best, sizeof(best));
-        const int64_t first = 2 * p * g.in_w + 2 * q;  // top left cell of window q
-        for (int64_t l = 0; l < windows; ++l) o[q + l] = best_cells[l];
-        if (arg == nullptr) continue;  // inference: nobody will ask where the maxima were
-        for (int64_t l = 0; l < windows; ++l) {
-          arg[q + l] = first + 2 * l + (codes[l] >> 1) * g.in_w + (codes[l] & 1);
-        }
-      }
-#else
-      for (int64_t q = 0; q < g.out_w; ++q) {
-        const float cells[4] = {row0[2 * q], row0[2 * q + 1], row1[2 * q], row1[2 * q + 1]};
-        float best = cells[0];
+      const int64_t first = 2 * p * width;  // window 0's top left cell in the plane
+      const auto one = [&](int64_t q) {
         int64_t code = 0;
-        for (int64_t c = 1; c < 4; ++c) {
-          if (cells[c] > best || std::isnan(cells[c])) {
-            best = cells[c];
-            code = c;
-          }
-        }
-        o[q] = best;
-        if (arg != nullptr) arg[q] = (2 * p + code / 2) * g.in_w + 2 * q + code % 2;
-      }
+        o[q] = max_of_window(cells_of(row0, row1, q), code);
+        if (arg != nullptr) arg[q] = first + 2 * q + (code >> 1) * width + (code & 1);
+      };
+#ifdef BYO_VECTOR_POOL
+      const auto block = [&](int64_t q) {
+        const Cells8 c = cells8_of(row0, row1, q);
+        const I8 right_top = takes_over(c.tl, c.tr), right_bottom = takes_over(c.bl, c.br);
+        const F8 top = right_top ? c.tr : c.tl, bottom = right_bottom ? c.br : c.bl;
+        const I8 lower = takes_over(top, bottom);
+        const F8 best = lower ? bottom : top;
+        std::memcpy(o + q, &best, sizeof(best));
+        if (arg == nullptr) return;  // inference: nobody will ask where the maxima were
+        // Offset of each winner from window q's top left cell: 2·lane, plus W when it is
+        // in the bottom row, plus 1 when it is a right cell (the masks are -1 or 0).
+        const I8 right = lower ? right_bottom : right_top;
+        const I8 offset =
+            I8{0, 2, 4, 6, 8, 10, 12, 14} + (lower & static_cast<int32_t>(width)) - right;
+        int32_t offsets[kLanes];
+        std::memcpy(offsets, &offset, sizeof(offset));
+        for (int64_t l = 0; l < kLanes; ++l) arg[q + l] = first + 2 * q + offsets[l];
+      };
+      for_each_block(g.out_w, block, one);
+#else
+      for (int64_t q = 0; q < g.out_w; ++q) one(q);
 #endif
     }
   }
 }
 
-// avg pooling of the same 2×2 tiling windows, eight at a time: each window's four cells
-// are added in chapter 6's order (0 + top left + top right + bottom left + bottom right),
-// so the sums are the same to the bit.
+// x is (N,C,H,W), out is (N,C,P,Q)
 void avg_pool_2x2(const ConvGeometry& g, const float* x, float* out) {
   const int64_t plane_in = g.in_h * g.in_w, plane_out = g.out_h * g.out_w;
 #pragma omp parallel for schedule(static)
@@ -192,25 +241,17 @@ void avg_pool_2x2(const ConvGeometry& g, const float* x, float* out) {
       const float* row0 = x + plane * plane_in + 2 * p * g.in_w;
       const float* row1 = row0 + g.in_w;
       float* o = out + plane * plane_out + p * g.out_w;
-      int64_t q = 0;
+      const auto one = [&](int64_t q) { o[q] = avg_of_window(cells_of(row0, row1, q)); };
 #ifdef BYO_VECTOR_POOL
-      typedef float F8 __attribute__((vector_size(32)));
-      typedef float F16 __attribute__((vector_size(64)));
-      for (; q + 8 <= g.out_w; q += 8) {
-        F16 top, bottom;
-        std::memcpy(&top, row0 + 2 * q, sizeof(top));
-        std::memcpy(&bottom, row1 + 2 * q, sizeof(bottom));
-        F8 sum = __builtin_shufflevector(top, top, 0, 2, 4, 6, 8, 10, 12, 14);
-        sum += __builtin_shufflevector(top, top, 1, 3, 5, 7, 9, 11, 13, 15);
-        sum += __builtin_shufflevector(bottom, bottom, 0, 2, 4, 6, 8, 10, 12, 14);
-        sum += __builtin_shufflevector(bottom, bottom, 1, 3, 5, 7, 9, 11, 13, 15);
-        sum /= 4.0f;
-        std::memcpy(o + q, &sum, sizeof(sum));
-      }
+      const auto block = [&](int64_t q) {
+        const Cells8 c = cells8_of(row0, row1, q);
+        const F8 mean = (F8{} + c.tl + c.tr + c.bl + c.br) / 4.0f;
+        std::memcpy(o + q, &mean, sizeof(mean));
+      };
+      for_each_block(g.out_w, block, one);
+#else
+      for (int64_t q = 0; q < g.out_w; ++q) one(q);
 #endif
-      for (; q < g.out_w; ++q) {
-        o[q] = (row0[2 * q] + row0[2 * q + 1] + row1[2 * q] + row1[2 * q + 1]) / 4.0f;
-      }
     }
   }
 }
@@ -232,24 +273,15 @@ void avg_pool2d_forward_fast(const ConvGeometry& g, const float* x, float* out) 
     }
     return;
   }
-  const std::vector<Range> rows = ranges(g.out_h, g.stride_h, g.pad_h, g.kernel_h, g.in_h);
-  const std::vector<Range> cols = ranges(g.out_w, g.stride_w, g.pad_w, g.kernel_w, g.in_w);
-#pragma omp parallel for schedule(static)
-  for (int64_t plane = 0; plane < planes(g); ++plane) {
+  for_each_window(g, [&](int64_t plane, int64_t p, int64_t q, const Range& rp, const Range& cq) {
     const float* in = x + plane * plane_in;
-    for (int64_t p = 0; p < g.out_h; ++p) {
-      const Range& rp = rows[static_cast<size_t>(p)];
-      for (int64_t q = 0; q < g.out_w; ++q) {
-        const Range& cq = cols[static_cast<size_t>(q)];
-        float sum = 0.0f;
-        for (int64_t h = rp.begin; h < rp.end; ++h) {
-          for (int64_t w = cq.begin; w < cq.end; ++w) sum += in[h * g.in_w + w];
-        }
-        out[plane * plane_out + p * g.out_w + q] =
-            sum / static_cast<float>(rp.padded_extent * cq.padded_extent);
-      }
+    float sum = 0.0f;
+    for (int64_t h = rp.begin; h < rp.end; ++h) {
+      for (int64_t w = cq.begin; w < cq.end; ++w) sum += in[h * g.in_w + w];
     }
-  }
+    out[plane * plane_out + p * g.out_w + q] =
+        sum / static_cast<float>(rp.padded_extent * cq.padded_extent);
+  });
 }
 
 // grad_out is (N,C,P,Q), grad_x is (N,C,H,W)
@@ -263,60 +295,44 @@ void avg_pool2d_backward_fast(const ConvGeometry& g, const float* grad_out, floa
     return;
   }
   const int64_t plane_in = g.in_h * g.in_w, plane_out = g.out_h * g.out_w;
-  const std::vector<Range> rows = ranges(g.out_h, g.stride_h, g.pad_h, g.kernel_h, g.in_h);
-  const std::vector<Range> cols = ranges(g.out_w, g.stride_w, g.pad_w, g.kernel_w, g.in_w);
-#pragma omp parallel for schedule(static)
-  for (int64_t plane = 0; plane < planes(g); ++plane) {
+  // Windows may overlap, so each cell sums the shares of every window over it; the shares
+  // of one plane are added by the one thread that has that plane, in window order.
+  std::fill_n(grad_x, planes(g) * plane_in, 0.0f);
+  for_each_window(g, [&](int64_t plane, int64_t p, int64_t q, const Range& rp, const Range& cq) {
     float* gx = grad_x + plane * plane_in;
-    const float* go = grad_out + plane * plane_out;
-    std::fill_n(gx, plane_in, 0.0f);
-    for (int64_t p = 0; p < g.out_h; ++p) {
-      const Range& rp = rows[static_cast<size_t>(p)];
-      for (int64_t q = 0; q < g.out_w; ++q) {
-        const Range& cq = cols[static_cast<size_t>(q)];
-        const float share =
-            go[p * g.out_w + q] / static_cast<float>(rp.padded_extent * cq.padded_extent);
-        for (int64_t h = rp.begin; h < rp.end; ++h) {
-          for (int64_t w = cq.begin; w < cq.end; ++w) gx[h * g.in_w + w] += share;
-        }
-      }
+    const float share = grad_out[plane * plane_out + p * g.out_w + q] /
+                        static_cast<float>(rp.padded_extent * cq.padded_extent);
+    for (int64_t h = rp.begin; h < rp.end; ++h) {
+      for (int64_t w = cq.begin; w < cq.end; ++w) gx[h * g.in_w + w] += share;
     }
-  }
+  });
 }
 
 // x is (N,C,H,W), out and argmax are (N,C,P,Q)
 void max_pool2d_forward_fast(const ConvGeometry& g, const float* x, float* out, int64_t* argmax) {
-  if (tiles(g) && g.kernel_h == 2 && g.kernel_w == 2) {  // LeNet's MaxPool2d(2)
+  // LeNet's MaxPool2d(2); its SIMD lanes hold offsets within two rows as int32.
+  if (tiles(g) && g.kernel_h == 2 && g.kernel_w == 2 && g.in_w < (int64_t{1} << 29)) {
     max_pool_2x2(g, x, out, argmax);
     return;
   }
   const int64_t plane_in = g.in_h * g.in_w, plane_out = g.out_h * g.out_w;
-  const std::vector<Range> rows = ranges(g.out_h, g.stride_h, g.pad_h, g.kernel_h, g.in_h);
-  const std::vector<Range> cols = ranges(g.out_w, g.stride_w, g.pad_w, g.kernel_w, g.in_w);
-#pragma omp parallel for schedule(static)
-  for (int64_t plane = 0; plane < planes(g); ++plane) {
+  for_each_window(g, [&](int64_t plane, int64_t p, int64_t q, const Range& rp, const Range& cq) {
     const float* in = x + plane * plane_in;
-    for (int64_t p = 0; p < g.out_h; ++p) {
-      const Range& rp = rows[static_cast<size_t>(p)];
-      for (int64_t q = 0; q < g.out_w; ++q) {
-        const Range& cq = cols[static_cast<size_t>(q)];
-        // As chapter 6: the first largest value in row-major order wins, and NaN wins.
-        float best = -std::numeric_limits<float>::infinity();
-        int64_t best_index = rp.begin * g.in_w + cq.begin;
-        for (int64_t h = rp.begin; h < rp.end; ++h) {
-          for (int64_t w = cq.begin; w < cq.end; ++w) {
-            const float v = in[h * g.in_w + w];
-            if (v > best || std::isnan(v)) {
-              best = v;
-              best_index = h * g.in_w + w;
-            }
-          }
+    // As chapter 6: the first largest value in row-major order wins, and NaN wins.
+    float best = -std::numeric_limits<float>::infinity();
+    int64_t best_index = rp.begin * g.in_w + cq.begin;
+    for (int64_t h = rp.begin; h < rp.end; ++h) {
+      for (int64_t w = cq.begin; w < cq.end; ++w) {
+        const float v = in[h * g.in_w + w];
+        if (v > best || std::isnan(v)) {
+          best = v;
+          best_index = h * g.in_w + w;
         }
-        out[plane * plane_out + p * g.out_w + q] = best;
-        if (argmax != nullptr) argmax[plane * plane_out + p * g.out_w + q] = best_index;
       }
     }
-  }
+    out[plane * plane_out + p * g.out_w + q] = best;
+    if (argmax != nullptr) argmax[plane * plane_out + p * g.out_w + q] = best_index;
+  });
 }
 
 // grad_out and argmax are (N,C,P,Q), grad_x is (N,C,H,W)
