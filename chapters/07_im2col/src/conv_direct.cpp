@@ -13,6 +13,7 @@
 #include <span>
 #include <vector>
 
+#include "block_sums.h"
 #include "byo/conv_gemm.h"
 #include "byo/micro_kernel.h"
 #include "threads.h"
@@ -23,6 +24,9 @@ namespace {
 constexpr int64_t kW = kSimdWidth;
 constexpr int64_t kFilters = 6;  // filters per pass over the image: 6 accumulators
 constexpr int64_t kBlocks = 4;   // vectors of a row per pass in the input gradient
+// Images per block of the weight gradient's sum: fixed, so that the sum is the same for
+// any thread count; 16 blocks at LeNet's batch of 128.
+constexpr int64_t kImagesPerBlock = 8;
 
 int64_t blocks_of(int64_t n) { return (n + kW - 1) / kW; }
 
@@ -58,8 +62,6 @@ int thread_count(int64_t batch) {
   return static_cast<int>(std::min<int64_t>(detail::thread_count(), batch));
 }
 
-using detail::thread_id;
-
 }  // namespace
 
 bool conv2d_direct_applies(const ConvGeometry& g) {
@@ -85,7 +87,7 @@ void conv2d_forward_direct(const ConvGeometry& g, const float* x, const float* w
 #pragma omp parallel num_threads(thread_count(g.batch))
   {
     Bordered image(1, rows, cols);
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic)
     for (int64_t n = 0; n < g.batch; ++n) {
       image.place(0, rows, x + n * g.in_h * g.in_w, g.in_h, g.in_w, g.pad_h, g.pad_w);
       for (int64_t chunk = 0; chunk < chunks; ++chunk) {
@@ -130,7 +132,7 @@ void conv2d_grad_input_direct(const ConvGeometry& g, const float* grad_out, cons
 #pragma omp parallel num_threads(thread_count(g.batch))
   {
     Bordered dout(g.out_channels, rows, cols);
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic)
     for (int64_t n = 0; n < g.batch; ++n) {
       for (int64_t k = 0; k < g.out_channels; ++k) {
         dout.place(k, rows, grad_out + (n * g.out_channels + k) * plane_out, g.out_h, g.out_w, top,
@@ -167,77 +169,68 @@ void conv2d_grad_input_direct(const ConvGeometry& g, const float* grad_out, cons
 // dw[k,r,s] = Σ_{n,p,q} dout[n,k,p,q] · x_padded[n, p + r, q + s]: for each tap (r, s),
 // kFilters filters at a time share every load of the image. The output gradient is
 // copied with its rows zero-padded to whole vectors (and zero rows for filters past K),
-// so lanes past Q add nothing. Lane sums are kept per thread over its images and added up
-// once at the end, in thread order.
+// so lanes past Q add nothing. The batch is summed in blocks of kImagesPerBlock images,
+// added in block order at the end (block_sums.h): the same bits for any thread count.
 void conv2d_grad_weight_direct(const ConvGeometry& g, const float* x, const float* grad_out,
                                float* grad_w, float* grad_bias) {
   const int64_t rows = g.in_h + 2 * g.pad_h, cols = g.in_w + 2 * g.pad_w;
   const int64_t width = blocks_of(g.out_w) * kW, plane_out = g.out_h * g.out_w;
   const int64_t taps = g.kernel_h * g.kernel_w, chunks = (g.out_channels + kFilters - 1) / kFilters;
-  const int threads = thread_count(g.batch);
-  const int64_t slot = (g.out_channels * taps + g.out_channels) * kW;  // dw lanes, db lanes
-  std::vector<float> partial(static_cast<size_t>(threads * slot), 0.0f);
-#pragma omp parallel num_threads(threads)
+  const int64_t weights = g.out_channels * taps,
+                blocks = (g.batch + kImagesPerBlock - 1) / kImagesPerBlock;
+  detail::BlockSums block_sums(blocks, weights + g.out_channels);  // dw, then db
+#pragma omp parallel num_threads(thread_count(blocks))
   {
-    float* lanes = partial.data() + thread_id() * slot;
-    float* bias_lanes = lanes + g.out_channels * taps * kW;
     Bordered image(1, rows, cols);
     std::vector<float> dout(static_cast<size_t>(chunks * kFilters * g.out_h * width), 0.0f);
-#pragma omp for schedule(static)
-    for (int64_t n = 0; n < g.batch; ++n) {
-      image.place(0, rows, x + n * g.in_h * g.in_w, g.in_h, g.in_w, g.pad_h, g.pad_w);
-      for (int64_t kp = 0; kp < g.out_channels * g.out_h; ++kp) {
-        std::copy_n(grad_out + n * g.out_channels * plane_out + kp * g.out_w, g.out_w,
-                    dout.data() + kp * width);
-      }
-      for (int64_t k = 0; k < g.out_channels; ++k) {
-        const float* dk = dout.data() + k * g.out_h * width;
-        Vec db = load_vec(bias_lanes + k * kW);
-        for (int64_t i = 0; i < g.out_h * width; i += kW) db += load_vec(dk + i);
-        store_vec(bias_lanes + k * kW, db);
-      }
-      for (int64_t chunk = 0; chunk < chunks; ++chunk) {
-        const float* dc = dout.data() + chunk * kFilters * g.out_h * width;
-        const int64_t k0 = chunk * kFilters, filters = std::min(kFilters, g.out_channels - k0);
-        for (int64_t r = 0; r < g.kernel_h; ++r) {
-          for (int64_t s = 0; s < g.kernel_w; ++s) {
-            Vec acc[kFilters] = {};
-            for (int64_t p = 0; p < g.out_h; ++p) {
-              const float* xrow = image.data.data() + (p + r) * cols + s;
-              const float* drow = dc + p * width;
-              for (int64_t b = 0; b < width; b += kW) {
-                const Vec xv = load_vec(xrow + b);
-                for (int64_t f = 0; f < kFilters; ++f) {
-                  acc[f] += load_vec(drow + f * g.out_h * width + b) * xv;
+#pragma omp for schedule(dynamic)
+    for (int64_t block = 0; block < blocks; ++block) {
+      const std::span<float> block_lanes = block_sums.lanes();
+      float* lanes = block_lanes.data();
+      float* bias_lanes = lanes + weights * kW;
+      const int64_t end = std::min(g.batch, (block + 1) * kImagesPerBlock);
+      for (int64_t n = block * kImagesPerBlock; n < end; ++n) {
+        image.place(0, rows, x + n * g.in_h * g.in_w, g.in_h, g.in_w, g.pad_h, g.pad_w);
+        for (int64_t kp = 0; kp < g.out_channels * g.out_h; ++kp) {
+          std::copy_n(grad_out + n * g.out_channels * plane_out + kp * g.out_w, g.out_w,
+                      dout.data() + kp * width);
+        }
+        for (int64_t k = 0; k < g.out_channels; ++k) {
+          const float* dk = dout.data() + k * g.out_h * width;
+          Vec db = load_vec(bias_lanes + k * kW);
+          for (int64_t i = 0; i < g.out_h * width; i += kW) db += load_vec(dk + i);
+          store_vec(bias_lanes + k * kW, db);
+        }
+        for (int64_t chunk = 0; chunk < chunks; ++chunk) {
+          const float* dc = dout.data() + chunk * kFilters * g.out_h * width;
+          const int64_t k0 = chunk * kFilters, filters = std::min(kFilters, g.out_channels - k0);
+          for (int64_t r = 0; r < g.kernel_h; ++r) {
+            for (int64_t s = 0; s < g.kernel_w; ++s) {
+              Vec acc[kFilters] = {};
+              for (int64_t p = 0; p < g.out_h; ++p) {
+                const float* xrow = image.data.data() + (p + r) * cols + s;
+                const float* drow = dc + p * width;
+                for (int64_t b = 0; b < width; b += kW) {
+                  const Vec xv = load_vec(xrow + b);
+                  for (int64_t f = 0; f < kFilters; ++f) {
+                    acc[f] += load_vec(drow + f * g.out_h * width + b) * xv;
+                  }
                 }
               }
-            }
-            for (int64_t f = 0; f < filters; ++f) {
-              float* at = lanes + (((k0 + f) * g.kernel_h + r) * g.kernel_w + s) * kW;
-              store_vec(at, load_vec(at) + acc[f]);
+              for (int64_t f = 0; f < filters; ++f) {
+                float* at = lanes + (((k0 + f) * g.kernel_h + r) * g.kernel_w + s) * kW;
+                store_vec(at, load_vec(at) + acc[f]);
+              }
             }
           }
         }
       }
+      block_sums.finish(block, block_lanes);
     }
   }
-  for (int t = 1; t < threads; ++t) {
-    const float* other = partial.data() + t * slot;
-    for (int64_t i = 0; i < slot; ++i) partial[static_cast<size_t>(i)] += other[i];
-  }
-  for (int64_t i = 0; i < g.out_channels * taps; ++i) {
-    float sum = 0.0f;
-    for (int64_t l = 0; l < kW; ++l) sum += partial[static_cast<size_t>(i * kW + l)];
-    grad_w[i] = sum;
-  }
-  if (grad_bias) {
-    const float* bias_lanes = partial.data() + g.out_channels * taps * kW;
-    for (int64_t k = 0; k < g.out_channels; ++k) {
-      float sum = 0.0f;
-      for (int64_t l = 0; l < kW; ++l) sum += bias_lanes[k * kW + l];
-      grad_bias[k] = sum;
-    }
-  }
+  const float* total = block_sums.total();
+  std::copy_n(total, weights, grad_w);
+  if (grad_bias) std::copy_n(total + weights, g.out_channels, grad_bias);
 }
 
 }  // namespace byo

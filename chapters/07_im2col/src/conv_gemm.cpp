@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "block_sums.h"
 #include "byo/gemm.h"
 #include "byo/im2col.h"
 #include "byo/micro_kernel.h"
@@ -16,7 +17,6 @@ namespace byo {
 namespace {
 
 using detail::thread_count;
-using detail::thread_id;
 
 // A block's column matrix is kept to about half of a 512 KiB L2, so that the GEMM reads it
 // from cache right after im2col wrote it.
@@ -33,6 +33,11 @@ thread_local detail::Scratch t_rows;
 // columns are six and a quarter micro-tiles, and the weights would be packed again for
 // every image. Four images side by side, (16, 150) · (150, 400), run near the speed of
 // one large GEMM (measured on one core: 36 GFLOP/s per image, 62 for blocks of four).
+//
+// The blocks do not depend on the thread count, and the weight gradient sums them in
+// block order, so every result is the same for any number of threads. Threads take blocks
+// as they come free (schedule dynamic): a thread that the OS preempts for another program
+// does not hold the others up at the end of the loop.
 struct Blocking {
   int64_t crs;    // C·R·S: rows of a column matrix
   int64_t pq;     // P·Q: output pixels per image
@@ -52,11 +57,9 @@ Blocking blocking(const ConvGeometry& g) {
   b.crs = col_rows(g);
   b.pq = g.out_h * g.out_w;
   b.chw = g.in_channels * g.in_h * g.in_w;
-  const int64_t threads = thread_count();
-  // As many images as fit kBlockFloats, but never so many that a thread goes without.
-  b.size = std::clamp(kBlockFloats / (b.crs * b.pq), int64_t{1}, (g.batch + threads - 1) / threads);
+  b.size = std::clamp(kBlockFloats / (b.crs * b.pq), int64_t{1}, g.batch);
   b.count = (g.batch + b.size - 1) / b.size;
-  b.by_block = b.count >= threads;
+  b.by_block = b.count >= thread_count();
   return b;
 }
 
@@ -79,7 +82,7 @@ void conv2d_forward_gemm(const ConvGeometry& g, const float* x, const float* w, 
   const int64_t k = g.out_channels;
   const ConstMatrixView weights{w, k, b.crs, b.crs, 1};
   const GemmKernel gemm = b.by_block ? gemm_packed : gemm_parallel;
-#pragma omp parallel for schedule(static) if (b.by_block)
+#pragma omp parallel for schedule(dynamic) if (b.by_block)
   for (int64_t block = 0; block < b.count; ++block) {
     const int64_t n0 = b.first(block), images = b.images(block, g.batch), cols = images * b.pq;
     float* col = t_col.reserve(b.crs * cols);
@@ -124,7 +127,7 @@ void conv2d_grad_input_gemm(const ConvGeometry& g, const float* grad_out, const 
   const int64_t k = g.out_channels;
   const ConstMatrixView weights_t = ConstMatrixView{w, k, b.crs, b.crs, 1}.t();
   const GemmKernel gemm = b.by_block ? gemm_packed : gemm_parallel;
-#pragma omp parallel for schedule(static) if (b.by_block)
+#pragma omp parallel for schedule(dynamic) if (b.by_block)
   for (int64_t block = 0; block < b.count; ++block) {
     const int64_t n0 = b.first(block), images = b.images(block, g.batch), cols = images * b.pq;
     float* dout = t_rows.reserve(k * cols);
@@ -142,48 +145,37 @@ void conv2d_grad_input_gemm(const ConvGeometry& g, const float* grad_out, const 
 // grad_w (K, C·R·S) = Σ_blocks dout (K, nb·P·Q) · colᵀ: a small result summed over a long
 // reduction, so it is computed as dot products of the rows of dout and col, which both
 // lie contiguous along nb·P·Q (gemm_dot), rather than by the packed GEMM, which would
-// have to transpose col. Each thread keeps its own lane sums over its blocks; they are
-// added in thread order at the end, so results repeat for a given thread count.
+// have to transpose col. Each block's sums are kept apart and added in block order at the
+// end: the result is the same whichever thread did which block.
 void conv2d_grad_weight_gemm(const ConvGeometry& g, const float* x, const float* grad_out,
                              float* grad_w, float* grad_bias) {
   if (conv2d_direct_applies(g)) return conv2d_grad_weight_direct(g, x, grad_out, grad_w, grad_bias);
   const Blocking b = blocking(g);
-  const int64_t k = g.out_channels;
-  const int threads = static_cast<int>(std::min<int64_t>(thread_count(), b.count));
-  // One thread's lane sums: grad_w (K, C·R·S) and grad_bias (K), kSimdWidth lanes each.
-  // The bias gradient Σ dout[k, ·] is the same dot product against a row of ones.
-  const int64_t w_lanes = k * b.crs * kSimdWidth, slot = w_lanes + k * kSimdWidth;
-  std::vector<float> partial(static_cast<size_t>(threads * slot), 0.0f);
+  const int64_t k = g.out_channels, weights = k * b.crs;
+  // A block's sums: grad_w (K·C·R·S), then grad_bias (K), the sum of dout's rows, which is
+  // the same dot product against a row of ones.
+  const int64_t sums = weights + k;
+  detail::BlockSums block_sums(b.count, sums);
   const std::vector<float> ones(static_cast<size_t>(b.size * b.pq), 1.0f);
-#pragma omp parallel num_threads(threads)
-  {
-    float* lanes = partial.data() + thread_id() * slot;
-#pragma omp for schedule(static)
-    for (int64_t block = 0; block < b.count; ++block) {
-      const int64_t n0 = b.first(block), images = b.images(block, g.batch), cols = images * b.pq;
-      float* col = t_col.reserve(b.crs * cols);
-      float* dout = t_rows.reserve(k * cols);
-      im2col(std::span(x + n0 * b.chw, static_cast<size_t>(images * b.chw)),
-             block_geometry(g, images), std::span(col, static_cast<size_t>(b.crs * cols)));
-      gather_rows(grad_out, n0, images, k, b.pq, dout);
-      const ConstMatrixView dout_rows{dout, k, cols, cols, 1};
-      gemm_dot_nt_lanes(dout_rows, {col, b.crs, cols, cols, 1},
-                        std::span(lanes, static_cast<size_t>(w_lanes)));
-      gemm_dot_nt_lanes(dout_rows, {ones.data(), 1, cols, cols, 1},
-                        std::span(lanes + w_lanes, static_cast<size_t>(slot - w_lanes)));
-    }
+#pragma omp parallel for schedule(dynamic) if (b.count > 1)
+  for (int64_t block = 0; block < b.count; ++block) {
+    const int64_t n0 = b.first(block), images = b.images(block, g.batch), cols = images * b.pq;
+    float* col = t_col.reserve(b.crs * cols);
+    float* dout = t_rows.reserve(k * cols);
+    im2col(std::span(x + n0 * b.chw, static_cast<size_t>(images * b.chw)),
+           block_geometry(g, images), std::span(col, static_cast<size_t>(b.crs * cols)));
+    gather_rows(grad_out, n0, images, k, b.pq, dout);
+    const std::span<float> lanes = block_sums.lanes();
+    const ConstMatrixView dout_rows{dout, k, cols, cols, 1};
+    gemm_dot_nt_lanes(dout_rows, {col, b.crs, cols, cols, 1},
+                      lanes.first(static_cast<size_t>(weights * kSimdWidth)));
+    gemm_dot_nt_lanes(dout_rows, {ones.data(), 1, cols, cols, 1},
+                      lanes.subspan(static_cast<size_t>(weights * kSimdWidth)));
+    block_sums.finish(block, lanes);
   }
-  // Partial sums added in thread order: the same result for the same thread count.
-  for (int t = 1; t < threads; ++t) {
-    const float* other = partial.data() + t * slot;
-    for (int64_t i = 0; i < slot; ++i) partial[static_cast<size_t>(i)] += other[i];
-  }
-  gemm_dot_nt_finish(std::span(partial.data(), static_cast<size_t>(w_lanes)),
-                     {grad_w, k, b.crs, b.crs, 1}, /*accumulate=*/false);
-  if (grad_bias) {
-    gemm_dot_nt_finish(std::span(partial.data() + w_lanes, static_cast<size_t>(slot - w_lanes)),
-                       {grad_bias, k, 1, 1, 1}, /*accumulate=*/false);
-  }
+  const float* total = block_sums.total();
+  std::copy_n(total, weights, grad_w);
+  if (grad_bias) std::copy_n(total + weights, k, grad_bias);
 }
 
 ConvKernels gemm_conv_kernels() {
