@@ -23,6 +23,21 @@ TEST(Storage, IsAlignedToACacheLine) {
   EXPECT_THROW(Storage(int64_t{1} << 62), Error);  // bytes would overflow int64
 }
 
+TEST(Storage, ReusesAFreedLargeBufferOfTheSameSize) {
+  // 1 MiB: above the cache's 64 KiB floor. The next Storage of that size gets the buffer the
+  // last one freed (the most recent of that size), even after a buffer of another size.
+  constexpr int64_t kFloats = int64_t{1} << 18;
+  const float* first = nullptr;
+  {
+    Storage a(kFloats);
+    first = a.data();
+  }
+  { Storage other(kFloats + 1024); }
+  Storage again(kFloats);
+  EXPECT_EQ(again.data(), first);
+  EXPECT_EQ(again.size(), kFloats);
+}
+
 TEST(Factories, FillValues) {
   EXPECT_EQ(NDArray::zeros({2, 2}).to_vector(), (std::vector<float>{0, 0, 0, 0}));
   EXPECT_EQ(NDArray::ones({3}).to_vector(), (std::vector<float>{1, 1, 1}));

@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <deque>
+#include <iterator>
 #include <limits>
 #include <mutex>
 #include <new>
-#include <unordered_map>
 #include <vector>
 
 #ifdef __linux__
@@ -44,8 +45,10 @@ Block block_for(int64_t size) {
 // is a fresh mapping from the kernel, and writing it first costs page faults that clear
 // memory (in LeNet's step at batch 128, a tenth of the time). This is the idea of
 // PyTorch's caching allocators, in its simplest form: exact sizes, a bounded total, a
-// lock. The cache lives until the program ends (it is never destroyed, so a Storage
-// freed during static destruction still finds it).
+// lock. When the total would pass the bound, the buffers cached longest ago are freed:
+// a program that switches from training batches to larger test batches soon caches the
+// sizes it now uses. The cache lives until the program ends (it is never destroyed, so a
+// Storage freed during static destruction still finds it).
 class BufferCache {
  public:
   static constexpr int64_t kMinBytes = int64_t{64} << 10;   // smaller blocks: malloc is fast
@@ -54,26 +57,37 @@ class BufferCache {
   float* take(int64_t bytes) {
     if (bytes < kMinBytes) return nullptr;
     const std::lock_guard<std::mutex> lock(mutex_);
-    auto it = free_.find(bytes);
-    if (it == free_.end() || it->second.empty()) return nullptr;
-    float* data = it->second.back();
-    it->second.pop_back();
-    cached_ -= bytes;
-    return data;
+    // The most recently freed buffer of this size: its pages are the likeliest in cache.
+    for (auto it = free_.rbegin(); it != free_.rend(); ++it) {
+      if (it->bytes != bytes) continue;
+      float* data = it->data;
+      free_.erase(std::next(it).base());
+      cached_ -= bytes;
+      return data;
+    }
+    return nullptr;
   }
-  // Keeps `data` if there is room; false means the caller frees it.
+  // Keeps `data`, freeing the oldest buffers to make room; false means the caller frees it.
   bool give(float* data, int64_t bytes) {
-    if (bytes < kMinBytes) return false;
+    if (bytes < kMinBytes || bytes > kMaxCached) return false;
     const std::lock_guard<std::mutex> lock(mutex_);
-    if (cached_ + bytes > kMaxCached) return false;
-    free_[bytes].push_back(data);
+    free_.push_back({data, bytes});
     cached_ += bytes;
+    while (cached_ > kMaxCached) {
+      std::free(free_.front().data);
+      cached_ -= free_.front().bytes;
+      free_.pop_front();
+    }
     return true;
   }
 
  private:
+  struct Entry {
+    float* data;
+    int64_t bytes;  // as allocated
+  };
   std::mutex mutex_;
-  std::unordered_map<int64_t, std::vector<float*>> free_;  // by allocated bytes
+  std::deque<Entry> free_;  // oldest first
   int64_t cached_ = 0;
 };
 
