@@ -45,11 +45,14 @@ void Adam::step() {
     const auto step_size = static_cast<float>(lr_ / bias_correction1);
     const auto bias_correction2_sqrt = static_cast<float>(std::sqrt(bias_correction2));
 
-    float* p = params_[i].data().data();
-    const float* g = grad.data();
-    float* m = s.exp_avg.data();
-    float* v = s.exp_avg_sq.data();
-    for (int64_t k = 0; k < grad.numel(); ++k) {
+    // __restrict: the four arrays never overlap, so the compiler may run the loop 8 floats
+    // at a time (one square root and one division per vector, not per float).
+    float* __restrict p = params_[i].data().data();
+    const float* __restrict g = grad.data();
+    float* __restrict m = s.exp_avg.data();
+    float* __restrict v = s.exp_avg_sq.data();
+    const int64_t n = grad.numel();
+    for (int64_t k = 0; k < n; ++k) {
       float d = g[k];
       if (weight_decay != 0.0f) d += weight_decay * p[k];
       m[k] = m[k] * b1 + one_minus_b1 * d;
