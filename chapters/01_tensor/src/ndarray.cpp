@@ -52,7 +52,7 @@ Block block_for(int64_t size) {
 class BufferCache {
  public:
   static constexpr int64_t kMinBytes = int64_t{64} << 10;   // smaller blocks: malloc is fast
-  static constexpr int64_t kMaxCached = int64_t{64} << 20;  // bytes kept at most
+  static constexpr int64_t kMaxCached = int64_t{128} << 20;  // bytes kept at most
 
   float* take(int64_t bytes) {
     if (bytes < kMinBytes) return nullptr;
