@@ -146,6 +146,15 @@ std::optional<Strides> view_strides(const Shape& shape, const Strides& strides,
   return new_strides;
 }
 
+bool has_internal_overlap(const Shape& shape, const Strides& strides) {
+  // Only the stride-0 case is certain; other overlapping strides can only come from the
+  // raw NDArray constructor, and PyTorch, too, checks just this one.
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] > 1 && strides[d] == 0) return true;
+  }
+  return false;
+}
+
 std::string shape_str(const Shape& shape) {
   std::ostringstream os;
   os << '[';
