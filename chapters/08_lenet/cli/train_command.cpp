@@ -136,7 +136,8 @@ int run_train(const TrainFlags& f) {
   if (checkpoint) {
     std::cout << "resuming " << f.resume << " after epoch " << start.epoch;
     if (start.batch > 0) std::cout << " and " << start.batch << " batches";
-    std::cout << " (optimiser state starts afresh)\n";
+    std::cout << (start.optimizer_state.empty() ? " (optimiser state starts afresh)\n"
+                                                : " (optimiser state restored)\n");
   }
   std::cout << "training on "
             << (c.limit > 0 ? std::min(c.limit, train_set->size()) : train_set->size())
