@@ -29,6 +29,17 @@ TEST(Errors, ReshapeWithDifferentSize) {
   expect_error_mentions([&] { (void)a.view({7}); }, {"[2, 3]", "[7]"});
 }
 
+TEST(Errors, ReshapeToSizesWhoseProductOverflows) {
+  const NDArray a = NDArray::zeros({2, 3});
+  constexpr int64_t big = int64_t{1} << 40;
+  expect_error_mentions(
+      [&] {
+        (void)a.reshape({big, big});
+      },
+      {"[2, 3]", "[1099511627776, 1099511627776]", "past int64_t"});
+  expect_error_mentions([&] { (void)a.reshape({big, -1, big}); }, {"past int64_t"});
+}
+
 TEST(Errors, ViewOfANonViewableLayout) {
   const NDArray t = NDArray::zeros({2, 3}).transpose(0, 1);
   expect_error_mentions([&] { (void)t.view({6}); }, {"view", "[3, 2]", "[6]"});

@@ -90,7 +90,10 @@ Shape infer_reshape(const Shape& from, const Shape& requested) {
     } else {
       BYO_CHECK(shape[d] >= 0) << "reshape " << shape_str(from) << " to " << shape_str(requested)
                                << ": negative size " << shape[d];
-      known *= shape[d];
+      // Checked: a product past int64_t would be undefined behaviour, not a wrong count.
+      BYO_CHECK(!__builtin_mul_overflow(known, shape[d], &known))
+          << "reshape " << shape_str(from) << " to " << shape_str(requested)
+          << ": the sizes multiply past int64_t";
     }
   }
   const int64_t total = numel(from);
