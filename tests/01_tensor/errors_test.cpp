@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <limits>
 
 #include "byo/ndarray.h"
 
@@ -26,6 +27,17 @@ TEST(Errors, ReshapeWithDifferentSize) {
   const NDArray a = NDArray::zeros({2, 3});
   expect_error_mentions([&] { (void)a.reshape({4, 2}); }, {"reshape", "[2, 3]", "[4, 2]"});
   expect_error_mentions([&] { (void)a.view({7}); }, {"[2, 3]", "[7]"});
+}
+
+TEST(Errors, ReshapeToSizesWhoseProductOverflows) {
+  const NDArray a = NDArray::zeros({2, 3});
+  constexpr int64_t big = int64_t{1} << 40;
+  expect_error_mentions(
+      [&] {
+        (void)a.reshape({big, big});
+      },
+      {"[2, 3]", "[1099511627776, 1099511627776]", "past int64_t"});
+  expect_error_mentions([&] { (void)a.reshape({big, -1, big}); }, {"past int64_t"});
 }
 
 TEST(Errors, ViewOfANonViewableLayout) {
@@ -78,6 +90,71 @@ TEST(Errors, EmptyReductions) {
 TEST(Errors, Factories) {
   expect_error_mentions([] { (void)NDArray::zeros({2, -1}); }, {"[2, -1]"});
   expect_error_mentions([] { (void)NDArray::from_vector({1, 2}, {3}); }, {"2 values", "[3]"});
+}
+
+// Sizes whose product overflows int64_t (or exceeds what one storage holds) are refused
+// before anything is allocated, by every factory, with the shape in the message.
+TEST(Errors, FactoriesRefuseShapesTooLargeToCount) {
+  constexpr int64_t big = int64_t{1} << 40;
+  constexpr int64_t huge = std::numeric_limits<int64_t>::max();
+  expect_error_mentions(
+      [] {
+        (void)NDArray::empty({big, big});
+      },
+      {"empty", "[1099511627776, 1099511627776]", "overflow"});
+  expect_error_mentions(
+      [] {
+        (void)NDArray::zeros({huge, 2});
+      },
+      {"[9223372036854775807, 2]", "overflow"});
+  Generator gen(0);
+  expect_error_mentions(
+      [&] {
+        (void)NDArray::randn({3, big, big}, gen);
+      },
+      {"[3, 1099511627776, 1099511627776]"});
+  // No elements, but row-major strides (a 0 counts as 1) that overflow.
+  expect_error_mentions(
+      [] {
+        (void)NDArray::empty({0, big, big});
+      },
+      {"[0, 1099511627776, 1099511627776]"});
+  // Countable, but more floats than a storage holds (2^42 > kMaxSize = 2^42 - 1).
+  expect_error_mentions(
+      [] {
+        (void)NDArray::ones({int64_t{1} << 21, int64_t{1} << 21});
+      },
+      {"[2097152, 2097152]", "4398046511104 elements"});
+  expect_error_mentions([] { (void)NDArray::arange(0.0f, 3e38f, 1e-30f); }, {"arange"});
+  // A zero-size dimension is fine while the strides fit.
+  EXPECT_EQ(NDArray::empty({0, big}).numel(), 0);
+  EXPECT_EQ(NDArray::empty({0, big}).strides(), (Strides{big, 1}));
+}
+
+// PyTorch's data_ptr() of an undefined tensor throws; so does data(), instead of reading
+// through a null storage.
+TEST(Errors, DataOfAnUndefinedArray) {
+  const NDArray undefined;
+  expect_error_mentions([&] { (void)undefined.data(); }, {"data", "undefined"});
+  EXPECT_NE(NDArray::zeros({2}).data(), nullptr);
+}
+
+// An expanded view (stride 0 on a dimension of size > 1) has several elements that are
+// one float: copying into it is refused, naming shape and strides, and nothing changes.
+TEST(Errors, CopyIntoAnExpandedViewIsRefused) {
+  const NDArray row = NDArray::from_vector({1, 2, 3}, {3});
+  const NDArray expanded(row.storage(), {2, 3}, {0, 1}, 0);  // what expand({2, 3}) makes
+  const NDArray source = NDArray::from_vector({4, 5, 6, 7, 8, 9}, {2, 3});
+  expect_error_mentions([&] { expanded.copy_(source); },
+                        {"copy_", "[2, 3]", "strides [0, 1]", "single memory location"});
+  EXPECT_EQ(row.to_vector(), (std::vector<float>{1, 2, 3}));
+  // A stride 0 on a dimension of size 1 aliases nothing: allowed.
+  const NDArray size_one(row.storage(), {1, 3}, {0, 1}, 0);
+  size_one.copy_(NDArray::from_vector({7, 8, 9}, {1, 3}));
+  EXPECT_EQ(row.to_vector(), (std::vector<float>{7, 8, 9}));
+  EXPECT_TRUE(has_internal_overlap({2, 3}, {0, 1}));
+  EXPECT_FALSE(has_internal_overlap({1, 3}, {0, 1}));
+  EXPECT_FALSE(has_internal_overlap({3, 2}, {1, 3}));  // a transpose: distinct elements
 }
 
 TEST(Errors, MessageCarriesFileAndLine) {

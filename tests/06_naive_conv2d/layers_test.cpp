@@ -126,6 +126,9 @@ TEST(PoolingLayers, MatchTheOpsAndDefaultStrideToTheKernel) {
   MaxPool2d max2(2);
   AvgPool2d avg3({3, 3}, Size2{2, 2}, {1, 1});
   EXPECT_EQ(max2.extra_repr(), "kernel_size=(2, 2), stride=(2, 2), padding=(0, 0)");
+  EXPECT_EQ(avg3.extra_repr(), "kernel_size=(3, 3), stride=(2, 2), padding=(1, 1)");
+  EXPECT_EQ(max2.type_name(), "MaxPool2d");
+  EXPECT_EQ(avg3.type_name(), "AvgPool2d");
   EXPECT_TRUE(allclose(max2(x).data(), max_pool2d(x, {2, 2}).data(), 0, 0));
   EXPECT_TRUE(allclose(avg3(x).data(), avg_pool2d(x, {3, 3}, {2, 2}, {1, 1}).data(), 0, 0));
   EXPECT_TRUE(max2.parameters().empty());

@@ -36,12 +36,12 @@ TEST(LenetCheckpoint, RoundTripsWeightsAndMetadata) {
   info.dataset = "fashion";
   info.epoch = 3;
   info.batch = 17;
-  info.seed = 18446744073709551557ULL;  // needs all 64 bits: text keeps it exact
-  info.batch_size = 128;
-  info.optimizer = "sgd";
-  info.lr = 0.1;
-  info.momentum = 0.9;
-  info.weight_decay = 5e-4;
+  info.run.seed = 18446744073709551557ULL;  // needs all 64 bits: text keeps it exact
+  info.run.batch_size = 128;
+  info.run.optimizer = "sgd";
+  info.run.lr = 0.1;
+  info.run.momentum = 0.9;
+  info.run.weight_decay = 5e-4;
   info.test_accuracy = 0.9876;
   const std::string path = temp_path("roundtrip.byot");
   save_checkpoint(model, info, path);
@@ -50,12 +50,12 @@ TEST(LenetCheckpoint, RoundTripsWeightsAndMetadata) {
   EXPECT_EQ(back.info.dataset, "fashion");
   EXPECT_EQ(back.info.epoch, 3);
   EXPECT_EQ(back.info.batch, 17);
-  EXPECT_EQ(back.info.seed, 18446744073709551557ULL);
-  EXPECT_EQ(back.info.batch_size, 128);
-  EXPECT_EQ(back.info.optimizer, "sgd");
-  EXPECT_EQ(back.info.lr, 0.1);
-  EXPECT_EQ(back.info.momentum, 0.9);
-  EXPECT_EQ(back.info.weight_decay, 5e-4);
+  EXPECT_EQ(back.info.run.seed, 18446744073709551557ULL);
+  EXPECT_EQ(back.info.run.batch_size, 128);
+  EXPECT_EQ(back.info.run.optimizer, "sgd");
+  EXPECT_EQ(back.info.run.lr, 0.1);
+  EXPECT_EQ(back.info.run.momentum, 0.9);
+  EXPECT_EQ(back.info.run.weight_decay, 5e-4);
   EXPECT_EQ(back.info.test_accuracy, 0.9876);
   EXPECT_EQ(back.weights.size(), 10u);
 

@@ -196,6 +196,7 @@ TEST_F(LenetCli, SaveThenResumeContinuesTheRun) {
            "256", "--test-limit", "200", "--threads", "1", "--metrics-out", path("m.jsonl")});
   ASSERT_EQ(second.status, 0) << second.err;
   EXPECT_TRUE(second.says("resuming")) << second.out;
+  EXPECT_TRUE(second.says("optimiser state restored")) << second.out;
   EXPECT_TRUE(second.says("epoch 2/2")) << second.out;
   EXPECT_EQ(second.out.find("epoch 1/2"), std::string::npos) << second.out;
   const Checkpoint c = read_checkpoint(path("c.byot"));

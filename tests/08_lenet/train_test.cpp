@@ -41,7 +41,7 @@ TrainedModel train_once(models::LeNetVariant variant, int64_t limit, int threads
   config.limit = limit;
   config.test_limit = 1000;
   config.progress = false;
-  Generator gen(config.seed);
+  Generator gen(config.run.seed);
   TrainedModel run{{}, std::make_unique<models::LeNet5>(variant, gen)};
   std::ostringstream log;
   run.outcome = train(*run.model, config, mnist().train, mnist().test, log);
@@ -82,7 +82,7 @@ TEST(LenetTraining, ResumingFromACheckpointContinuesBitForBit) {
   config.test_limit = 100;
   config.progress = false;
   std::ostringstream log;
-  Generator gen_straight(config.seed);
+  Generator gen_straight(config.run.seed);
   models::LeNet5 straight(config.variant, gen_straight);
   ASSERT_EQ(train(straight, config, mnist().train, mnist().test, log).status,
             TrainStatus::finished);
@@ -92,7 +92,7 @@ TEST(LenetTraining, ResumingFromACheckpointContinuesBitForBit) {
   TrainConfig first = config;
   first.epochs = 1;
   first.save_path = path;
-  Generator gen_first(config.seed);
+  Generator gen_first(config.run.seed);
   models::LeNet5 interrupted(config.variant, gen_first);
   train(interrupted, first, mnist().train, mnist().test, log);
   const Checkpoint checkpoint = read_checkpoint(path);
@@ -100,7 +100,7 @@ TEST(LenetTraining, ResumingFromACheckpointContinuesBitForBit) {
   EXPECT_EQ(checkpoint.info.epoch, 1);
   EXPECT_TRUE(checkpoint.optimizer_state.contains("exp_avg.0"));
 
-  Generator gen_other(config.seed + 1);  // other weights, which the checkpoint replaces
+  Generator gen_other(config.run.seed + 1);  // other weights, which the checkpoint replaces
   models::LeNet5 resumed(config.variant, gen_other);
   load_weights(resumed, checkpoint, path);
   TrainStart start;

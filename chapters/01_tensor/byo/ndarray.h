@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <iosfwd>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -38,6 +39,9 @@ class Storage {
   int64_t size() const { return size_; }
 
   static constexpr int64_t kAlignment = 64;  ///< Bytes; the start of every buffer.
+  /// @brief Most floats one Storage can hold (2^42 - 1, 16 TiB): its byte count, rounded
+  ///        up to a 2 MB huge page, must still fit in an int64_t.
+  static constexpr int64_t kMaxSize = std::numeric_limits<int64_t>::max() / (int64_t{2} << 20);
 
  private:
   float* data_ = nullptr;
@@ -54,7 +58,9 @@ class NDArray {
 
   /// @name Factories
   /// @{
-  /// @brief Uninitialised contents.
+  /// @brief Uninitialised contents. Every factory below allocates through it, and it
+  ///        refuses a shape with a negative size, or one whose element count or strides
+  ///        overflow int64_t or exceed Storage::kMaxSize.
   static NDArray empty(const Shape& shape);
   /// @brief All zeros.
   static NDArray zeros(const Shape& shape);
@@ -95,7 +101,12 @@ class NDArray {
   /// @brief The shared storage.
   const std::shared_ptr<Storage>& storage() const { return storage_; }
   /// @brief Pointer to element (0, ..., 0). Walk it with `strides()` unless contiguous.
-  float* data() const { return storage_->data() + offset_; }
+  ///        Throws `byo::Error` on an undefined array, as PyTorch's `data_ptr()` does.
+  float* data() const {
+    BYO_CHECK(defined()) << "data: the array is undefined (default-constructed); make one "
+                            "with a factory such as NDArray::empty";
+    return storage_->data() + offset_;
+  }
   /// @}
 
   /// @name Elements
@@ -144,7 +155,8 @@ class NDArray {
   NDArray contiguous() const;
   /// @brief A contiguous copy that shares nothing.
   NDArray clone() const;
-  /// @brief Copies `source` (same shape) into this array's elements, in place.
+  /// @brief Copies `source` (same shape) into this array's elements, in place. Refuses
+  ///        a destination in which several elements share one float (an expanded view).
   void copy_(const NDArray& source) const;
   /// @brief Sets every element to `value`, in place.
   void fill_(float value) const;

@@ -58,6 +58,11 @@ Shape infer_reshape(const Shape& from, const Shape& requested);
 std::optional<Strides> view_strides(const Shape& shape, const Strides& strides,
                                     const Shape& new_shape);
 
+/// @brief True if two different indices of `shape` reach the same element through
+///        `strides`: a dimension of size > 1 with stride 0, as `expand` makes. Writing
+///        through such a view is refused (several elements alias one float).
+bool has_internal_overlap(const Shape& shape, const Strides& strides);
+
 /// @brief "[2, 3, 4]": how every error message prints a shape.
 std::string shape_str(const Shape& shape);
 

@@ -34,6 +34,8 @@ constexpr int64_t kHugePage = int64_t{2} << 20;
 struct Block {
   int64_t bytes, align;
 };
+static_assert(Storage::kMaxSize == std::numeric_limits<int64_t>::max() / kHugePage,
+              "kMaxSize is what block_for can round up without overflow");
 Block block_for(int64_t size) {
   const int64_t bytes = std::max<int64_t>(size * static_cast<int64_t>(sizeof(float)), 1);
   const int64_t align = bytes >= kHugePage ? kHugePage : Storage::kAlignment;
@@ -99,8 +101,7 @@ BufferCache& buffer_cache() {
 }  // namespace
 
 Storage::Storage(int64_t size) : size_(size) {
-  BYO_CHECK(size >= 0 && size <= std::numeric_limits<int64_t>::max() / kHugePage)
-      << "Storage: cannot allocate " << size << " floats";
+  BYO_CHECK(size >= 0 && size <= kMaxSize) << "Storage: cannot allocate " << size << " floats";
   const Block block = block_for(size);
   data_ = buffer_cache().take(block.bytes);
   if (data_ != nullptr) return;
@@ -145,10 +146,21 @@ NDArray::NDArray(std::shared_ptr<Storage> storage, Shape shape, Strides strides,
 }
 
 NDArray NDArray::empty(const Shape& shape) {
+  // Two products must fit in int64_t: the element count, and the row-major strides, which
+  // count a size-0 dimension as 1 (so [0, 2^62, 4] has no elements but overflowing
+  // strides). The second is never smaller than the first, so checking it covers both.
+  int64_t span = 1;
   for (int64_t size : shape) {
     BYO_CHECK(size >= 0) << "empty: negative size in shape " << shape_str(shape);
+    BYO_CHECK(!__builtin_mul_overflow(span, std::max<int64_t>(size, 1), &span))
+        << "empty: shape " << shape_str(shape)
+        << " is too large: its element count or strides overflow int64_t";
   }
-  return NDArray(std::make_shared<Storage>(byo::numel(shape)), shape, contiguous_strides(shape), 0);
+  const int64_t n = byo::numel(shape);
+  BYO_CHECK(n <= Storage::kMaxSize)
+      << "empty: shape " << shape_str(shape) << " has " << n << " elements; one storage holds at "
+      << "most " << Storage::kMaxSize << " floats (" << (Storage::kMaxSize >> 28) << " GiB)";
+  return NDArray(std::make_shared<Storage>(n), shape, contiguous_strides(shape), 0);
 }
 
 NDArray NDArray::zeros(const Shape& shape) { return full(shape, 0.0f); }
@@ -169,6 +181,10 @@ NDArray NDArray::arange(float start, float stop, float step) {
       << "arange: start " << start << ", stop " << stop << ", step " << step << " must be finite";
   // As torch: ceil((stop - start) / step) elements, computed in double.
   const double count = std::ceil((double{stop} - start) / step);
+  // Converting a count beyond int64_t would be undefined, so refuse it first.
+  BYO_CHECK(count <= static_cast<double>(Storage::kMaxSize))
+      << "arange: start " << start << ", stop " << stop << ", step " << step << " gives " << count
+      << " elements, more than one storage holds (" << Storage::kMaxSize << ")";
   const int64_t n = count > 0 ? static_cast<int64_t>(count) : 0;
   NDArray out = empty({n});
   float* dst = out.data();
@@ -250,6 +266,13 @@ void NDArray::copy_(const NDArray& source) const {
   BYO_CHECK(shape_ == source.shape_)
       << "copy_: destination shape " << shape_str(shape_) << " and source shape "
       << shape_str(source.shape_) << " differ";
+  // In an expanded view several elements are one float, so which value would it keep?
+  // PyTorch refuses too ("more than one element of the written-to tensor refers to a
+  // single memory location").
+  BYO_CHECK(!has_internal_overlap(shape_, strides_))
+      << "copy_: unsupported operation: more than one element of the destination (shape "
+      << shape_str(shape_) << ", strides " << shape_str(strides_)
+      << ") refers to a single memory location; clone() it before writing";
   // If both views share storage, writing could overwrite elements not yet read
   // (a.copy_(a.t())), so read from a private copy first.
   const NDArray src = source.storage_ == storage_ ? source.clone() : source.contiguous();

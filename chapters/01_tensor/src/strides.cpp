@@ -90,7 +90,10 @@ Shape infer_reshape(const Shape& from, const Shape& requested) {
     } else {
       BYO_CHECK(shape[d] >= 0) << "reshape " << shape_str(from) << " to " << shape_str(requested)
                                << ": negative size " << shape[d];
-      known *= shape[d];
+      // Checked: a product past int64_t would be undefined behaviour, not a wrong count.
+      BYO_CHECK(!__builtin_mul_overflow(known, shape[d], &known))
+          << "reshape " << shape_str(from) << " to " << shape_str(requested)
+          << ": the sizes multiply past int64_t";
     }
   }
   const int64_t total = numel(from);
@@ -144,6 +147,15 @@ std::optional<Strides> view_strides(const Shape& shape, const Strides& strides,
   }
   if (view_d != -1) return std::nullopt;
   return new_strides;
+}
+
+bool has_internal_overlap(const Shape& shape, const Strides& strides) {
+  // Only the stride-0 case is certain; other overlapping strides can only come from the
+  // raw NDArray constructor, and PyTorch, too, checks just this one.
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] > 1 && strides[d] == 0) return true;
+  }
+  return false;
 }
 
 std::string shape_str(const Shape& shape) {

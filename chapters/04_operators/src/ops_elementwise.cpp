@@ -24,19 +24,24 @@ using profiler::Phase;
 // layer is 600 000 sigmoids per batch, and std::exp, called once per float, took longer
 // than the convolution that made them.
 //
-// x is clamped to [-87, 87] first, so e^-x neither overflows nor underflows; beyond that
-// σ is 1 to float precision, or below 2e-38 (this gives 1.6e-38 there, where chapter 3's
-// loop gives the exact tiny value). The clamps keep x when the comparison fails, so NaN
-// passes through and stays NaN. Then Cephes' method: e^t = 2^n · e^r with
-// n = round(t / ln 2) and |r| ≤ ln 2 / 2, e^r by a degree-6 polynomial (relative error
-// below 2e-7), 2^n written into the exponent bits. Adding 1.5·2^23 rounds t / ln 2 to an
-// integer in the low mantissa bits, which gives n both as a float and as an integer,
-// without a float-to-int conversion. |n| ≤ 126, so 2^n is a normal float.
+// Both halves of σ come from u = e^-|x| ≤ 1, which cannot overflow: σ(x) = 1 / (1 + u)
+// for x ≥ 0 and u / (1 + u) for x < 0 (the same fraction times u / u). |x| is clamped to
+// 104 first: e^-104 is below half the smallest float, so beyond it σ rounds to 0 or 1
+// either way. The clamp and the selects keep NaN (every comparison with it fails), so NaN
+// stays NaN. Then Cephes' method: e^t = 2^n · e^r with n = round(t / ln 2) and
+// |r| ≤ ln 2 / 2, e^r by a degree-6 polynomial (relative error below 2e-7), 2^n written
+// into the exponent bits. Adding 1.5·2^23 rounds t / ln 2 to an integer in the low
+// mantissa bits, which gives n both as a float and as an integer, without a float-to-int
+// conversion. Here -150 ≤ n ≤ 0, and below x ≈ -87.3 σ is a denormal float, which the
+// exponent bits cannot hold: 2^n is applied as 2^(n+64) · 2^-64, both normal, so the one
+// rounding into the denormal range is the last multiply. Measured against 1/(1+e^-x) in
+// double over [-200, 200]: within 2 ulp everywhere, denormals included (σ(-100) = 3.78e-44,
+// σ(-104) = 0); clamping x to ±87 instead gave 1.6e-38 for every x < -87.
 template <typename F, typename U>
 F sigmoid_of(F x) {
-  const F lo = F{} - 87.0f, hi = F{} + 87.0f, round = F{} + 12582912.0f;
-  F t = hi < x ? hi : x;
-  t = -(t < lo ? lo : t);
+  const F zero = F{}, hi = F{} + 104.0f, round = F{} + 12582912.0f;
+  const F a = x < zero ? -x : x;
+  const F t = -(hi < a ? hi : a);
   const F shifted = t * 1.44269504f + round;
   const F n = shifted - round;
   const U n_bits = std::bit_cast<U>(shifted) - std::bit_cast<U>(round);
@@ -48,7 +53,8 @@ F sigmoid_of(F x) {
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   p = p * r * r + r + 1.0f;
-  return 1.0f / (1.0f + p * std::bit_cast<F>((n_bits + 127u) << 23));
+  const F u = p * std::bit_cast<F>((n_bits + (127u + 64u)) << 23) * 0x1p-64f;
+  return x < zero ? u / (1.0f + u) : 1.0f / (1.0f + u);
 }
 
 // y = σ(x) over n contiguous floats: 8 at a time as GCC/Clang vectors (the compiler does

@@ -76,26 +76,19 @@ int run_train(const TrainFlags& f) {
   c.dataset = dataset;
   if (checkpoint) {  // continue the same run: its settings, unless overridden
     const CheckpointInfo& info = checkpoint->info;
-    refuse_change(f.seed, info.seed, "seed", f.resume);
-    refuse_change(f.batch_size, info.batch_size, "batch-size", f.resume);
-    c.seed = info.seed;
-    c.batch_size = info.batch_size;
-    c.optimizer = info.optimizer;
-    c.lr = info.lr;
-    c.momentum = info.momentum;
-    c.weight_decay = info.weight_decay;
-    c.lr_step = info.lr_step;
-    c.lr_gamma = info.lr_gamma;
+    refuse_change(f.seed, info.run.seed, "seed", f.resume);
+    refuse_change(f.batch_size, info.run.batch_size, "batch-size", f.resume);
+    c.run = info.run;
   }
   if (f.epochs) c.epochs = *f.epochs;
-  if (f.batch_size) c.batch_size = *f.batch_size;
-  if (f.optimizer) c.optimizer = *f.optimizer;
-  if (f.lr) c.lr = *f.lr;
-  if (f.momentum) c.momentum = *f.momentum;
-  if (f.weight_decay) c.weight_decay = *f.weight_decay;
-  if (f.seed) c.seed = *f.seed;
-  if (f.lr_step) c.lr_step = *f.lr_step;
-  if (f.lr_gamma) c.lr_gamma = *f.lr_gamma;
+  if (f.batch_size) c.run.batch_size = *f.batch_size;
+  if (f.optimizer) c.run.optimizer = *f.optimizer;
+  if (f.lr) c.run.lr = *f.lr;
+  if (f.momentum) c.run.momentum = *f.momentum;
+  if (f.weight_decay) c.run.weight_decay = *f.weight_decay;
+  if (f.seed) c.run.seed = *f.seed;
+  if (f.lr_step) c.run.lr_step = *f.lr_step;
+  if (f.lr_gamma) c.run.lr_gamma = *f.lr_gamma;
   c.data_dir = f.data_dir;
   c.limit = f.limit;
   c.test_limit = f.test_limit;
@@ -108,7 +101,7 @@ int run_train(const TrainFlags& f) {
 
   const auto train_set = open_dataset(c.dataset, c.data_dir, "train");
   const auto test_set = open_dataset(c.dataset, c.data_dir, "test");
-  Generator gen(c.seed);
+  Generator gen(c.run.seed);
   models::LeNet5 model(c.variant, gen);
   TrainStart start;
   if (checkpoint) {
@@ -117,7 +110,7 @@ int run_train(const TrainFlags& f) {
     start.batch = checkpoint->info.batch;
     // The saved optimiser's moments continue the run exactly; another optimiser (or
     // checkpoint without them) starts afresh.
-    if (c.optimizer == checkpoint->info.optimizer) {
+    if (c.run.optimizer == checkpoint->info.run.optimizer) {
       start.optimizer_state = checkpoint->optimizer_state;
     }
     if (start.epoch >= c.epochs) {
@@ -131,19 +124,20 @@ int run_train(const TrainFlags& f) {
   // user, a test) can interrupt safely from then on.
   std::signal(SIGINT, on_sigint);
   std::cout << "LeNet-5 " << variant << " on " << c.dataset << ": " << count_parameters(model)
-            << " parameters, " << c.optimizer << " lr " << c.lr;
-  if (c.optimizer == "sgd") std::cout << " momentum " << c.momentum;
-  if (c.weight_decay > 0) std::cout << " weight decay " << c.weight_decay;
-  if (c.lr_step > 0) {
-    std::cout << " (x" << c.lr_gamma << " every " << c.lr_step << " epoch"
-              << (c.lr_step == 1 ? "" : "s") << ")";
+            << " parameters, " << c.run.optimizer << " lr " << c.run.lr;
+  if (c.run.optimizer == "sgd") std::cout << " momentum " << c.run.momentum;
+  if (c.run.weight_decay > 0) std::cout << " weight decay " << c.run.weight_decay;
+  if (c.run.lr_step > 0) {
+    std::cout << " (x" << c.run.lr_gamma << " every " << c.run.lr_step << " epoch"
+              << (c.run.lr_step == 1 ? "" : "s") << ")";
   }
-  std::cout << ", batch " << c.batch_size << ", seed " << c.seed << ", " << num_threads()
+  std::cout << ", batch " << c.run.batch_size << ", seed " << c.run.seed << ", " << num_threads()
             << " thread" << (num_threads() == 1 ? "" : "s") << "\n";
   if (checkpoint) {
     std::cout << "resuming " << f.resume << " after epoch " << start.epoch;
     if (start.batch > 0) std::cout << " and " << start.batch << " batches";
-    std::cout << " (optimiser state starts afresh)\n";
+    std::cout << (start.optimizer_state.empty() ? " (optimiser state starts afresh)\n"
+                                                : " (optimiser state restored)\n");
   }
   std::cout << "training on "
             << (c.limit > 0 ? std::min(c.limit, train_set->size()) : train_set->size())

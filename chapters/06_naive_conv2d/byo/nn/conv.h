@@ -145,42 +145,51 @@ class LazyConv2d : public Module {
   std::optional<Generator> gen_;
 };
 
-/// @brief Average pooling layer (no parameters): see byo::avg_pool2d.
-class AvgPool2d : public Module {
+namespace detail {
+
+/// @brief What the pooling layers share: the window, stride and padding, and their repr.
+///
+/// A pooling layer has no parameters; all it knows is its geometry. The concrete layers
+/// below add only the op they call and their name (this class stays abstract: it has
+/// neither `forward` nor `type_name`).
+class Pool2dBase : public Module {
  public:
   /// @brief Square window of side `kernel_size`; stride defaults to the window.
-  explicit AvgPool2d(int64_t kernel_size) : AvgPool2d(Size2{kernel_size, kernel_size}) {}
+  explicit Pool2dBase(int64_t kernel_size) : Pool2dBase(Size2{kernel_size, kernel_size}) {}
   /// @brief (height, width) window, stride (default: the window) and padding.
-  explicit AvgPool2d(Size2 kernel_size, std::optional<Size2> stride = std::nullopt,
-                     Size2 padding = {0, 0});
+  explicit Pool2dBase(Size2 kernel_size, std::optional<Size2> stride = std::nullopt,
+                      Size2 padding = {0, 0})
+      : kernel_(kernel_size), stride_(stride.value_or(kernel_size)), padding_(padding) {}
+
+  /// @brief "kernel_size=(2, 2), stride=(2, 2), padding=(0, 0)".
+  std::string extra_repr() const override;
+
+ protected:
+  Size2 kernel_;   ///< (height, width) of the window.
+  Size2 stride_;   ///< (height, width) step between windows.
+  Size2 padding_;  ///< Implicit padding on each side of height and width.
+};
+
+}  // namespace detail
+
+/// @brief Average pooling layer (no parameters): see byo::avg_pool2d.
+class AvgPool2d : public detail::Pool2dBase {
+ public:
+  using Pool2dBase::Pool2dBase;
   /// @brief x is (N,C,H,W).
   Tensor forward(const Tensor& input) override;
   /// @brief "AvgPool2d".
   std::string type_name() const override { return "AvgPool2d"; }
-  /// @brief "kernel_size=(2, 2), stride=(2, 2), padding=(0, 0)".
-  std::string extra_repr() const override;
-
- private:
-  Size2 kernel_, stride_, padding_;
 };
 
 /// @brief Max pooling layer (no parameters): see byo::max_pool2d.
-class MaxPool2d : public Module {
+class MaxPool2d : public detail::Pool2dBase {
  public:
-  /// @brief Square window of side `kernel_size`; stride defaults to the window.
-  explicit MaxPool2d(int64_t kernel_size) : MaxPool2d(Size2{kernel_size, kernel_size}) {}
-  /// @brief (height, width) window, stride (default: the window) and padding.
-  explicit MaxPool2d(Size2 kernel_size, std::optional<Size2> stride = std::nullopt,
-                     Size2 padding = {0, 0});
+  using Pool2dBase::Pool2dBase;
   /// @brief x is (N,C,H,W).
   Tensor forward(const Tensor& input) override;
   /// @brief "MaxPool2d".
   std::string type_name() const override { return "MaxPool2d"; }
-  /// @brief "kernel_size=(2, 2), stride=(2, 2), padding=(0, 0)".
-  std::string extra_repr() const override;
-
- private:
-  Size2 kernel_, stride_, padding_;
 };
 
 }  // namespace byo::nn

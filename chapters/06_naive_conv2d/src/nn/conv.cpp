@@ -46,12 +46,6 @@ std::string conv_repr(const Conv2dOptions& o, bool known) {
   return os.str();
 }
 
-std::string pool_repr(Size2 kernel, Size2 stride, Size2 padding) {
-  std::ostringstream os;
-  os << "kernel_size=" << kernel << ", stride=" << stride << ", padding=" << padding;
-  return os.str();
-}
-
 }  // namespace
 
 // ---- Conv2d ------------------------------------------------------------------------------
@@ -139,22 +133,18 @@ std::string LazyConv2d::extra_repr() const { return conv_repr(options_, material
 
 // ---- Pooling -----------------------------------------------------------------------------
 
-AvgPool2d::AvgPool2d(Size2 kernel_size, std::optional<Size2> stride, Size2 padding)
-    : kernel_(kernel_size), stride_(stride.value_or(kernel_size)), padding_(padding) {}
+std::string detail::Pool2dBase::extra_repr() const {
+  std::ostringstream os;
+  os << "kernel_size=" << kernel_ << ", stride=" << stride_ << ", padding=" << padding_;
+  return os.str();
+}
 
 Tensor AvgPool2d::forward(const Tensor& input) {
   return avg_pool2d(input, kernel_, stride_, padding_);
 }
 
-std::string AvgPool2d::extra_repr() const { return pool_repr(kernel_, stride_, padding_); }
-
-MaxPool2d::MaxPool2d(Size2 kernel_size, std::optional<Size2> stride, Size2 padding)
-    : kernel_(kernel_size), stride_(stride.value_or(kernel_size)), padding_(padding) {}
-
 Tensor MaxPool2d::forward(const Tensor& input) {
   return max_pool2d(input, kernel_, stride_, padding_);
 }
-
-std::string MaxPool2d::extra_repr() const { return pool_repr(kernel_, stride_, padding_); }
 
 }  // namespace byo::nn

@@ -13,7 +13,7 @@
 ///     meta.epoch        completed epochs, e.g. "3"
 ///     meta.batch        batches done of the next epoch ("0" unless Ctrl-C stopped a run)
 ///     meta.seed, meta.batch_size, meta.optimizer, meta.lr, meta.momentum, meta.weight_decay,
-///     meta.lr_step, meta.lr_gamma
+///     meta.lr_step, meta.lr_gamma       the run's `RunSettings`, one key per field
 ///     meta.test_accuracy  after the last completed epoch ("" before the first)
 ///
 /// The optimiser's state (SGD's momentum buffers, Adam's moments and step counts) follows
@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <string>
 
+#include "byo/lenet/run_settings.h"
 #include "byo/models/lenet.h"
 #include "byo/nn/state_dict.h"
 #include "byo/optim/optimizer.h"
@@ -36,14 +37,7 @@ struct CheckpointInfo {
   std::string dataset = "mnist";   ///< "mnist" or "fashion".
   int64_t epoch = 0;               ///< Epochs completed.
   int64_t batch = 0;               ///< Batches completed of epoch `epoch` + 1 (after Ctrl-C).
-  uint64_t seed = 0;               ///< Seed of the initialisation and the shuffles.
-  int64_t batch_size = 64;         ///< Examples per batch.
-  std::string optimizer = "adam";  ///< "sgd" or "adam".
-  double lr = 1e-3;                ///< Learning rate.
-  double momentum = 0.0;           ///< SGD momentum.
-  double weight_decay = 0.0;       ///< L2 weight decay.
-  int64_t lr_step = 0;             ///< StepLR period in epochs; 0: constant lr.
-  double lr_gamma = 1.0;           ///< StepLR factor.
+  RunSettings run;                 ///< Seed, batch size, optimiser and its schedule.
   double test_accuracy = -1.0;     ///< Test accuracy after the last epoch; negative if none.
 };
 

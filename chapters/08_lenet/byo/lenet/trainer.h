@@ -31,19 +31,12 @@ namespace byo::lenet {
 struct TrainConfig {
   models::LeNetVariant variant = models::LeNetVariant::modern;  ///< Which LeNet-5.
   std::string dataset = "mnist";                                ///< "mnist" or "fashion".
-  std::string data_dir;            ///< Folder of the IDX files; empty: the default.
-  int64_t epochs = 5;              ///< Epochs in all (a resumed run counts the done ones).
-  int64_t batch_size = 64;         ///< Images per optimiser step.
-  std::string optimizer = "adam";  ///< "sgd" or "adam".
-  double lr = 1e-3;                ///< Learning rate.
-  double momentum = 0.0;           ///< SGD momentum (ignored by Adam).
-  double weight_decay = 0.0;       ///< L2 weight decay.
-  int64_t lr_step = 0;     ///< StepLR: multiply the lr by lr_gamma every lr_step epochs; 0: never.
-  double lr_gamma = 1.0;   ///< StepLR's factor.
-  uint64_t seed = 0;       ///< Fixes the initial weights and every epoch's order.
-  int64_t limit = 0;       ///< Train on the first `limit` images only; 0: all.
-  int64_t test_limit = 0;  ///< Test on the first `test_limit` images only; 0: all.
-  std::string save_path;   ///< Checkpoint written after every epoch; empty: none.
+  std::string data_dir;      ///< Folder of the IDX files; empty: the default.
+  int64_t epochs = 5;        ///< Epochs in all (a resumed run counts the done ones).
+  RunSettings run;           ///< Seed, batch size, optimiser and its schedule.
+  int64_t limit = 0;         ///< Train on the first `limit` images only; 0: all.
+  int64_t test_limit = 0;    ///< Test on the first `test_limit` images only; 0: all.
+  std::string save_path;     ///< Checkpoint written after every epoch; empty: none.
   std::string metrics_path;  ///< JSON Lines file appended after every epoch; empty: none.
   bool progress = true;      ///< Show the progress bar on stderr.
 };

@@ -70,14 +70,14 @@ void save_checkpoint(const nn::Module& model, const CheckpointInfo& info, const 
   meta("dataset", info.dataset);
   meta("epoch", std::to_string(info.epoch));
   meta("batch", std::to_string(info.batch));
-  meta("seed", std::to_string(info.seed));
-  meta("batch_size", std::to_string(info.batch_size));
-  meta("optimizer", info.optimizer);
-  meta("lr", number(info.lr));
-  meta("momentum", number(info.momentum));
-  meta("weight_decay", number(info.weight_decay));
-  meta("lr_step", std::to_string(info.lr_step));
-  meta("lr_gamma", number(info.lr_gamma));
+  meta("seed", std::to_string(info.run.seed));
+  meta("batch_size", std::to_string(info.run.batch_size));
+  meta("optimizer", info.run.optimizer);
+  meta("lr", number(info.run.lr));
+  meta("momentum", number(info.run.momentum));
+  meta("weight_decay", number(info.run.weight_decay));
+  meta("lr_step", std::to_string(info.run.lr_step));
+  meta("lr_gamma", number(info.run.lr_gamma));
   meta("test_accuracy", info.test_accuracy < 0 ? "" : number(info.test_accuracy));
   if (optimizer != nullptr) {
     for (const auto& [name, value] : optimizer->state_dict()) {
@@ -116,14 +116,14 @@ Checkpoint read_checkpoint(const std::string& path) {
   info.dataset = text("dataset");
   info.epoch = static_cast<int64_t>(parse_number(text("epoch"), "epoch", path));
   info.batch = static_cast<int64_t>(parse_number(text("batch"), "batch", path));
-  info.seed = std::strtoull(text("seed").c_str(), nullptr, 10);
-  info.batch_size = static_cast<int64_t>(parse_number(text("batch_size"), "batch_size", path));
-  info.optimizer = text("optimizer");
-  info.lr = parse_number(text("lr"), "lr", path);
-  info.momentum = parse_number(text("momentum"), "momentum", path);
-  info.weight_decay = parse_number(text("weight_decay"), "weight_decay", path);
-  info.lr_step = static_cast<int64_t>(parse_number(text("lr_step"), "lr_step", path));
-  info.lr_gamma = parse_number(text("lr_gamma"), "lr_gamma", path);
+  info.run.seed = std::strtoull(text("seed").c_str(), nullptr, 10);
+  info.run.batch_size = static_cast<int64_t>(parse_number(text("batch_size"), "batch_size", path));
+  info.run.optimizer = text("optimizer");
+  info.run.lr = parse_number(text("lr"), "lr", path);
+  info.run.momentum = parse_number(text("momentum"), "momentum", path);
+  info.run.weight_decay = parse_number(text("weight_decay"), "weight_decay", path);
+  info.run.lr_step = static_cast<int64_t>(parse_number(text("lr_step"), "lr_step", path));
+  info.run.lr_gamma = parse_number(text("lr_gamma"), "lr_gamma", path);
   const std::string accuracy = text("test_accuracy");
   info.test_accuracy = accuracy.empty() ? -1.0 : parse_number(accuracy, "test_accuracy", path);
   return out;

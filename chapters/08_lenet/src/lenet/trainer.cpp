@@ -24,51 +24,53 @@ TrainConfig default_config(models::LeNetVariant variant) {
   c.variant = variant;
   if (variant == models::LeNetVariant::classic) {
     c.epochs = 10;
-    c.batch_size = 128;
-    c.optimizer = "adam";
-    c.lr = 3e-3;
-    c.lr_step = 4;
-    c.lr_gamma = 0.3;
+    c.run.batch_size = 128;
+    c.run.optimizer = "adam";
+    c.run.lr = 3e-3;
+    c.run.lr_step = 4;
+    c.run.lr_gamma = 0.3;
   } else {
     c.epochs = 5;
-    c.batch_size = 64;
-    c.optimizer = "adam";
-    c.lr = 2e-3;
-    c.lr_step = 2;
-    c.lr_gamma = 0.3;
+    c.run.batch_size = 64;
+    c.run.optimizer = "adam";
+    c.run.lr = 2e-3;
+    c.run.lr_step = 2;
+    c.run.lr_gamma = 0.3;
   }
   return c;
 }
 
 void check_config(const TrainConfig& c) {
   check_dataset_name(c.dataset);
+  const RunSettings& r = c.run;
   BYO_CHECK(c.epochs >= 1) << "lenet train: --epochs must be at least 1, got " << c.epochs;
-  BYO_CHECK(c.batch_size >= 1) << "lenet train: --batch-size must be at least 1, got "
-                               << c.batch_size;
-  BYO_CHECK(c.optimizer == "sgd" || c.optimizer == "adam")
-      << "lenet train: --optimizer must be sgd or adam, not '" << c.optimizer << "'";
-  BYO_CHECK(std::isfinite(c.lr) && c.lr > 0) << "lenet train: --lr must be positive, got " << c.lr;
-  BYO_CHECK(std::isfinite(c.momentum) && c.momentum >= 0 && c.momentum < 1)
-      << "lenet train: --momentum must be in [0, 1), got " << c.momentum;
-  BYO_CHECK(std::isfinite(c.weight_decay) && c.weight_decay >= 0)
-      << "lenet train: --weight-decay must be 0 or more, got " << c.weight_decay;
-  BYO_CHECK(c.lr_step >= 0) << "lenet train: --lr-step must be 0 (never) or more, got "
-                            << c.lr_step;
-  BYO_CHECK(std::isfinite(c.lr_gamma) && c.lr_gamma > 0 && c.lr_gamma <= 1)
-      << "lenet train: --lr-gamma must be in (0, 1], got " << c.lr_gamma;
+  BYO_CHECK(r.batch_size >= 1) << "lenet train: --batch-size must be at least 1, got "
+                               << r.batch_size;
+  BYO_CHECK(r.optimizer == "sgd" || r.optimizer == "adam")
+      << "lenet train: --optimizer must be sgd or adam, not '" << r.optimizer << "'";
+  BYO_CHECK(std::isfinite(r.lr) && r.lr > 0) << "lenet train: --lr must be positive, got " << r.lr;
+  BYO_CHECK(std::isfinite(r.momentum) && r.momentum >= 0 && r.momentum < 1)
+      << "lenet train: --momentum must be in [0, 1), got " << r.momentum;
+  BYO_CHECK(std::isfinite(r.weight_decay) && r.weight_decay >= 0)
+      << "lenet train: --weight-decay must be 0 or more, got " << r.weight_decay;
+  BYO_CHECK(r.lr_step >= 0) << "lenet train: --lr-step must be 0 (never) or more, got "
+                            << r.lr_step;
+  BYO_CHECK(std::isfinite(r.lr_gamma) && r.lr_gamma > 0 && r.lr_gamma <= 1)
+      << "lenet train: --lr-gamma must be in (0, 1], got " << r.lr_gamma;
   BYO_CHECK(c.limit >= 0) << "lenet train: --limit must be 0 (all) or more, got " << c.limit;
   BYO_CHECK(c.test_limit >= 0) << "lenet train: --test-limit must be 0 (all) or more, got "
                                << c.test_limit;
 }
 
 std::unique_ptr<optim::Optimizer> make_optimizer(const TrainConfig& c, nn::Module& model) {
-  if (c.optimizer == "sgd") {
+  const RunSettings& r = c.run;
+  if (r.optimizer == "sgd") {
     return std::make_unique<optim::SGD>(
         model.parameters(),
-        optim::SGDOptions(c.lr).momentum(c.momentum).weight_decay(c.weight_decay));
+        optim::SGDOptions(r.lr).momentum(r.momentum).weight_decay(r.weight_decay));
   }
   return std::make_unique<optim::Adam>(model.parameters(),
-                                       optim::AdamOptions(c.lr).weight_decay(c.weight_decay));
+                                       optim::AdamOptions(r.lr).weight_decay(r.weight_decay));
 }
 
 CheckpointInfo checkpoint_info(const TrainConfig& c, int64_t epoch, int64_t batch,
@@ -78,14 +80,7 @@ CheckpointInfo checkpoint_info(const TrainConfig& c, int64_t epoch, int64_t batc
   info.dataset = c.dataset;
   info.epoch = epoch;
   info.batch = batch;
-  info.seed = c.seed;
-  info.batch_size = c.batch_size;
-  info.optimizer = c.optimizer;
-  info.lr = c.lr;
-  info.momentum = c.momentum;
-  info.weight_decay = c.weight_decay;
-  info.lr_step = c.lr_step;
-  info.lr_gamma = c.lr_gamma;
+  info.run = c.run;
   info.test_accuracy = test_accuracy;
   return info;
 }
@@ -161,13 +156,13 @@ TrainOutcome train(models::LeNet5& model, const TrainConfig& config, const data:
   if (!start.optimizer_state.empty()) optimizer->load_state_dict(start.optimizer_state);
   // The schedule, wound forward to the epoch the run starts at.
   std::optional<optim::StepLR> scheduler;
-  if (config.lr_step > 0) {
-    scheduler.emplace(*optimizer, config.lr_step, config.lr_gamma);
+  if (config.run.lr_step > 0) {
+    scheduler.emplace(*optimizer, config.run.lr_step, config.run.lr_gamma);
     for (int64_t e = 0; e < start.epoch; ++e) scheduler->step();
   }
-  data::DataLoader loader(train, {.batch_size = config.batch_size,
+  data::DataLoader loader(train, {.batch_size = config.run.batch_size,
                                   .shuffle = true,
-                                  .seed = config.seed,
+                                  .seed = config.run.seed,
                                   .limit = config.limit});
   const int64_t batches = loader.size();
   BYO_CHECK(start.batch >= 0 && start.batch < batches)
@@ -200,7 +195,7 @@ TrainOutcome train(models::LeNet5& model, const TrainConfig& config, const data:
     int64_t examples_done = 0;
     for (auto it = batches_of_epoch.begin(); it != batches_of_epoch.end(); ++it, ++b) {
       if (b < skip) {  // resumed mid-epoch: these batches were trained before the stop
-        examples_done += std::min(config.batch_size, loader.num_examples() - examples_done);
+        examples_done += std::min(config.run.batch_size, loader.num_examples() - examples_done);
         continue;
       }
       const data::Batch& batch = *it;
@@ -213,7 +208,7 @@ TrainOutcome train(models::LeNet5& model, const TrainConfig& config, const data:
         outcome.message =
             "the loss became " + std::string(std::isnan(loss_value) ? "NaN" : "infinite") +
             " at epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(b + 1) + " of " +
-            std::to_string(batches) + " (is lr " + number(config.lr) + " too large?); " + kept;
+            std::to_string(batches) + " (is lr " + number(config.run.lr) + " too large?); " + kept;
         return outcome;
       }
       loss.backward();
