@@ -5,6 +5,10 @@
 #include <cstring>
 #include <memory>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include "byo/autograd.h"
 #include "byo/broadcast.h"
 #include "byo/elementwise.h"
@@ -54,7 +58,8 @@ F sigmoid_of(F x) {
   p = p * r + 5.0000001201e-1f;
   p = p * r * r + r + 1.0f;
   const F u = p * std::bit_cast<F>((n_bits + (127u + 64u)) << 23) * 0x1p-64f;
-  return x < zero ? u / (1.0f + u) : 1.0f / (1.0f + u);
+  const F numerator = x < zero ? u : zero + 1.0f;  // one division for both halves
+  return numerator / (1.0f + u);
 }
 
 // y = σ(x) over n contiguous floats: 8 at a time as GCC/Clang vectors (the compiler does
@@ -72,6 +77,46 @@ void sigmoid_contiguous(const float* x, float* y, int64_t n) {
   }
 #endif
   for (; i < n; ++i) y[i] = sigmoid_of<float, uint32_t>(x[i]);
+}
+
+// An activation of LeNet's first layer is hundreds of thousands of floats, and an op that
+// runs on one thread leaves the other cores waiting between the convolutions (chapter 7
+// threads those). body(begin, end) is called on pieces of [0, n), one per OpenMP thread
+// when n is large enough to pay for waking them. Pieces start at multiples of 8, so each
+// element takes the same path (SIMD vector or scalar tail) for any thread count, and the
+// bits never depend on it.
+constexpr int64_t kParallelFloats = int64_t{1} << 16;
+
+template <typename Body>
+void parallel_pieces(int64_t n, const Body& body) {
+#ifdef _OPENMP
+  if (n >= kParallelFloats && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+#pragma omp parallel
+    {
+      const int64_t parts = omp_get_num_threads(), t = omp_get_thread_num();
+      const int64_t begin = n / 8 * t / parts * 8;
+      const int64_t end = t + 1 == parts ? n : n / 8 * (t + 1) / parts * 8;
+      body(begin, end);
+    }
+    return;
+  }
+#endif
+  body(0, n);
+}
+
+// out[i] = f(a[i], b[i]) for two contiguous arrays of the same shape, in pieces over the
+// threads; otherwise chapter 1's zip, which broadcasts and walks any strides.
+template <typename F>
+NDArray zip_parallel(const NDArray& a, const NDArray& b, F f) {
+  if (!a.is_contiguous() || !b.is_contiguous() || a.shape() != b.shape()) return a.zip(b, f);
+  NDArray out = NDArray::empty(a.shape());
+  const float* __restrict pa = a.data();
+  const float* __restrict pb = b.data();
+  float* __restrict po = out.data();
+  parallel_pieces(out.numel(), [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) po[i] = f(pa[i], pb[i]);
+  });
+  return out;
 }
 
 // out = a + b: each input gets the output gradient, reduced to its own shape.
@@ -159,7 +204,7 @@ class SqrtBackward : public Node {
 class SigmoidBackward : public Node {
  public:
   std::vector<NDArray> backward(const NDArray& g) override {
-    return {g.zip(saved(0), [](float gi, float y) { return gi * y * (1.0f - y); })};
+    return {zip_parallel(g, saved(0), [](float gi, float y) { return gi * y * (1.0f - y); })};
   }
   std::string name() const override { return "Sigmoid"; }
 };
@@ -184,7 +229,7 @@ class LogBackward : public Node {
 class ReluBackward : public Node {
  public:
   std::vector<NDArray> backward(const NDArray& g) override {
-    return {g.zip(saved(0), [](float gi, float x) { return x > 0.0f ? gi : 0.0f; })};
+    return {zip_parallel(g, saved(0), [](float gi, float x) { return x > 0.0f ? gi : 0.0f; })};
   }
   std::string name() const override { return "Relu"; }
 };
@@ -282,7 +327,11 @@ Tensor sigmoid(const Tensor& x) {
   NDArray y;
   if (x.data().is_contiguous()) {
     y = NDArray::empty(x.shape());
-    sigmoid_contiguous(x.data().data(), y.data(), y.numel());
+    const float* in = x.data().data();
+    float* out = y.data();
+    parallel_pieces(y.numel(), [&](int64_t begin, int64_t end) {
+      sigmoid_contiguous(in + begin, out + begin, end - begin);
+    });
   } else {
     y = byo::sigmoid(x.data());
   }
@@ -299,7 +348,15 @@ Tensor tanh(const Tensor& x) {
 Tensor relu(const Tensor& x) {
   profiler::Scope scope("Relu", Phase::forward);
   detail::check_defined("relu", x);
-  return unary<ReluBackward>(x, byo::relu(x.data()), x.data());
+  const NDArray& in = x.data();
+  if (!in.is_contiguous()) return unary<ReluBackward>(x, byo::relu(in), in);
+  NDArray y = NDArray::empty(in.shape());
+  const float* __restrict src = in.data();
+  float* __restrict dst = y.data();
+  parallel_pieces(y.numel(), [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) dst[i] = src[i] < 0.0f ? 0.0f : src[i];  // as chapter 3
+  });
+  return unary<ReluBackward>(x, y, in);
 }
 
 }  // namespace byo

@@ -2,17 +2,18 @@
 /// @brief Convolution as matrix products: the fast kernels chapter 7 installs into chapter
 ///        6's seam (`byo::conv_kernels()`).
 ///
-/// For one image, im2col turns the input into a (C·R·S, P·Q) matrix whose column j holds
-/// the window under output pixel j. Then each of chapter 6's three loops is one GEMM:
+/// For a block of nb images, im2col turns the input into a (C·R·S, nb·P·Q) matrix whose
+/// column j holds the window under output pixel j. Then each of chapter 6's three loops is
+/// one GEMM per block:
 ///
-///     forward       out_n  (K, P·Q)   = W (K, C·R·S)      · col_n (C·R·S, P·Q)   [+ bias]
-///     grad input    dcol_n (C·R·S, P·Q) = Wᵀ (C·R·S, K)    · dout_n (K, P·Q),  then col2im
-///     grad weight   dW     (K, C·R·S) += dout_n (K, P·Q)  · col_nᵀ (P·Q, C·R·S)
+///     forward       prod (K, nb·P·Q)     = W (K, C·R·S)      · col (C·R·S, nb·P·Q)  [+ bias]
+///     grad input    dcol (C·R·S, nb·P·Q) = Wᵀ (C·R·S, K)     · dout (K, nb·P·Q),  then col2im
+///     grad weight   dW   (K, C·R·S)     += dout (K, nb·P·Q)  · colᵀ (nb·P·Q, C·R·S)
 ///
-/// Transposed operands are strided views (ConstMatrixView::t()), never copies. Images are
-/// spread over the OpenMP threads, each running the single-threaded packed GEMM; the
-/// weight gradient is summed per thread and the partial sums are added in thread order, so
-/// results are the same run to run for a given thread count.
+/// Transposed operands are strided views (ConstMatrixView::t()), never copies. Blocks are
+/// spread over the OpenMP threads, each running the single-threaded packed GEMM. The
+/// blocks do not depend on the thread count and the weight gradient adds their sums in
+/// block order, so every result is the same bits for any number of threads.
 #pragma once
 
 #include "byo/conv_kernels.h"
