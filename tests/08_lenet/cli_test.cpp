@@ -326,9 +326,11 @@ TEST_F(LenetCli, ShowWritesFiltersAndFeatureMaps) {
 }
 
 TEST_F(LenetCli, BenchPrintsSpeedAndPeakMemory) {
-  const Result r = run({"bench", "--data", mnist_dir(), "--limit", "256", "--threads", "1"});
+  const Result r = run({"bench", "--data", mnist_dir(), "--limit", "256", "--threads", "1",
+                        "--inference-runs", "1"});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(r.says("images/s")) << r.out;
+  EXPECT_TRUE(r.says("median of 1")) << r.out;
   EXPECT_TRUE(r.says("peak memory")) << r.out;
 }
 

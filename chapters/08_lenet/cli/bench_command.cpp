@@ -3,6 +3,8 @@
 ///        process's peak memory.
 #include <algorithm>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "byo/autograd.h"
 #include "byo/data/dataloader.h"
@@ -22,6 +24,7 @@ struct BenchFlags {
   std::optional<int64_t> batch_size;
   int64_t epochs = 1;
   int64_t eval_batch_size = 1000;
+  int64_t inference_runs = 5;
   int64_t limit = 0;
   std::optional<int> threads;
   std::string data_dir;
@@ -67,11 +70,20 @@ int run_bench(const BenchFlags& f) {
     table.add_row({"train epoch (median)", format_fixed(median, 3),
                    format_fixed(static_cast<double>(loader.num_examples()) / median, 0)});
   }
-  Timer timer;
-  const EvalResult r = evaluate(model, *test_set, 0, f.eval_batch_size);
-  const double s = timer.seconds();
+  // As PyTorch's reference/bench_torch.py does: one pass to warm up (its first batch
+  // allocates every activation buffer), then the median of `inference_runs` timed passes.
+  EvalResult r = evaluate(model, *test_set, 0, f.eval_batch_size);
+  std::vector<double> inference_seconds;
+  for (int64_t run = 0; run < f.inference_runs; ++run) {
+    Timer timer;
+    r = evaluate(model, *test_set, 0, f.eval_batch_size);
+    inference_seconds.push_back(timer.seconds());
+  }
+  std::sort(inference_seconds.begin(), inference_seconds.end());
+  const double s = inference_seconds[inference_seconds.size() / 2];
   table.add_row({"inference, " + std::to_string(r.total) + " test images (batch " +
-                     std::to_string(f.eval_batch_size) + ")",
+                     std::to_string(f.eval_batch_size) + ", median of " +
+                     std::to_string(f.inference_runs) + ")",
                  format_fixed(s, 3), format_fixed(static_cast<double>(r.total) / s, 0)});
   table.print(std::cout);
   std::cout << "test accuracy after " << f.epochs << " epoch" << (f.epochs == 1 ? "" : "s") << ": "
@@ -95,6 +107,9 @@ Command add_bench(CLI::App& app) {
       ->check(kPositive);
   cmd->add_option("--eval-batch-size", flags->eval_batch_size,
                   "images per inference forward pass (default 1000)")
+      ->check(kPositive);
+  cmd->add_option("--inference-runs", flags->inference_runs,
+                  "timed inference passes after one warm-up; the median is shown (default 5)")
       ->check(kPositive);
   cmd->add_option("--limit", flags->limit, "first N training images only (default: all)")
       ->check(kNonNegative);
