@@ -53,8 +53,8 @@ void gemm_dot(ConstMatrixView a, ConstMatrixView b, MatrixView c, bool accumulat
 ///
 /// A is (M,T), B is (N,T), both with contiguous rows; lanes holds M·N·kSimdWidth floats
 /// (byo/micro_kernel.h), entry (i, j) lane l summing a(i,t)·b(j,t) over t ≡ l. Calling it
-/// once per image and summing the lanes once at the end (gemm_dot_nt_finish) keeps the
-/// horizontal sums out of the per-image loop.
+/// once per block of images (or rows of a long matrix) and summing the lanes only at the
+/// end (gemm_dot_nt_finish) keeps the horizontal sums out of the inner loop.
 void gemm_dot_nt_lanes(ConstMatrixView a, ConstMatrixView b, std::span<float> lanes);
 
 /// @brief C = (or +=) the lane sums of gemm_dot_nt_lanes, summed across lanes.

@@ -28,12 +28,6 @@ inline int64_t col_rows(const ConvGeometry& g) { return g.in_channels * g.kernel
 /// @brief N·P·Q: columns of the column matrix of g (one per output pixel).
 inline int64_t col_cols(const ConvGeometry& g) { return g.batch * g.out_h * g.out_w; }
 
-/// @brief g restricted to one image of its batch: what a per-image im2col sees.
-inline ConvGeometry one_image(ConvGeometry g) {
-  g.batch = 1;
-  return g;
-}
-
 /// @brief Throws `byo::Error`, naming `op`, unless g's sizes are positive, the window fits
 ///        the padded input and P, Q agree with H, W, R, S, stride and padding.
 ///
