@@ -112,46 +112,27 @@ void run_col2im(benchmark::State& state, const byo::ConvGeometry& g) {
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(col.size() * sizeof(float)));
 }
 
-// One convolution layer's forward and backward (grad input, grad weight and bias) with a
-// set of kernels: what one training step costs that layer.
-void run_conv(benchmark::State& state, byo::ConvKernels kernels, byo::ConvGeometry g) {
-  byo::Generator gen(0);
-  const byo::NDArray x = byo::NDArray::randn(g.input_shape(), gen);
-  const byo::NDArray w = byo::NDArray::randn(g.weight_shape(), gen);
-  const byo::NDArray b = byo::NDArray::randn({g.out_channels}, gen);
-  const byo::NDArray gout = byo::NDArray::randn(g.output_shape(), gen);
-  byo::NDArray out = byo::NDArray::empty(g.output_shape());
-  byo::NDArray gx = byo::NDArray::empty(g.input_shape());
-  byo::NDArray gw = byo::NDArray::empty(g.weight_shape());
-  byo::NDArray gb = byo::NDArray::empty({g.out_channels});
-  for (auto _ : state) {
-    kernels.forward(g, x.data(), w.data(), b.data(), out.data());
-    kernels.grad_input(g, gout.data(), w.data(), gx.data());
-    kernels.grad_weight(g, x.data(), gout.data(), gw.data(), gb.data());
-    benchmark::ClobberMemory();
-  }
-  // Three GEMM-sized passes of 2·N·K·P·Q·C·R·S flops each.
-  const double flops = 3.0 * 2.0 * static_cast<double>(byo::numel(g.output_shape())) *
-                       static_cast<double>(g.in_channels * g.kernel_h * g.kernel_w);
-  state.counters["GFLOP/s"] = benchmark::Counter(
-      flops * static_cast<double>(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
-}
-
-// One of the three passes alone, to see where a layer's time goes.
+// The three passes of a convolution layer.
 enum class Pass { forward, grad_input, grad_weight };
 
-void run_conv_pass(benchmark::State& state, byo::ConvKernels kernels, byo::ConvGeometry g,
-                   Pass pass) {
-  byo::Generator gen(0);
-  const byo::NDArray x = byo::NDArray::randn(g.input_shape(), gen);
-  const byo::NDArray w = byo::NDArray::randn(g.weight_shape(), gen);
-  const byo::NDArray b = byo::NDArray::randn({g.out_channels}, gen);
-  const byo::NDArray gout = byo::NDArray::randn(g.output_shape(), gen);
-  byo::NDArray out = byo::NDArray::empty(g.output_shape());
-  byo::NDArray gx = byo::NDArray::empty(g.input_shape());
-  byo::NDArray gw = byo::NDArray::empty(g.weight_shape());
-  byo::NDArray gb = byo::NDArray::empty({g.out_channels});
-  for (auto _ : state) {
+// One convolution layer's inputs (random) and outputs, and its passes with a set of kernels.
+struct ConvLayer {
+  byo::ConvGeometry g;
+  byo::NDArray x, w, b, gout, out, gx, gw, gb;
+
+  explicit ConvLayer(const byo::ConvGeometry& geometry) : g(geometry) {
+    byo::Generator gen(0);
+    x = byo::NDArray::randn(g.input_shape(), gen);
+    w = byo::NDArray::randn(g.weight_shape(), gen);
+    b = byo::NDArray::randn({g.out_channels}, gen);
+    gout = byo::NDArray::randn(g.output_shape(), gen);
+    out = byo::NDArray::empty(g.output_shape());
+    gx = byo::NDArray::empty(g.input_shape());
+    gw = byo::NDArray::empty(g.weight_shape());
+    gb = byo::NDArray::empty({g.out_channels});
+  }
+
+  void run(const byo::ConvKernels& kernels, Pass pass) {
     switch (pass) {
       case Pass::forward:
         kernels.forward(g, x.data(), w.data(), b.data(), out.data());
@@ -163,6 +144,32 @@ void run_conv_pass(benchmark::State& state, byo::ConvKernels kernels, byo::ConvG
         kernels.grad_weight(g, x.data(), gout.data(), gw.data(), gb.data());
         break;
     }
+  }
+};
+
+// One convolution layer's forward and backward (grad input, grad weight and bias) with a
+// set of kernels: what one training step costs that layer.
+void run_conv(benchmark::State& state, byo::ConvKernels kernels, byo::ConvGeometry g) {
+  ConvLayer layer(g);
+  for (auto _ : state) {
+    for (const Pass pass : {Pass::forward, Pass::grad_input, Pass::grad_weight}) {
+      layer.run(kernels, pass);
+    }
+    benchmark::ClobberMemory();
+  }
+  // Three GEMM-sized passes of 2·N·K·P·Q·C·R·S flops each.
+  const double flops = 3.0 * 2.0 * static_cast<double>(byo::numel(g.output_shape())) *
+                       static_cast<double>(g.in_channels * g.kernel_h * g.kernel_w);
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      flops * static_cast<double>(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
+}
+
+// One of the three passes alone, to see where a layer's time goes.
+void run_conv_pass(benchmark::State& state, byo::ConvKernels kernels, byo::ConvGeometry g,
+                   Pass pass) {
+  ConvLayer layer(g);
+  for (auto _ : state) {
+    layer.run(kernels, pass);
     benchmark::ClobberMemory();
   }
 }

@@ -2,6 +2,7 @@
 #include "byo/conv.h"
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "byo/autograd.h"
@@ -62,29 +63,29 @@ class AvgPool2dBackward : public Node {
 
 class MaxPool2dBackward : public Node {
  public:
-  MaxPool2dBackward(const ConvGeometry& g, std::vector<int64_t> argmax)
+  MaxPool2dBackward(const ConvGeometry& g, std::unique_ptr<int64_t[]> argmax)
       : g_(g), argmax_(std::move(argmax)) {}
 
   // grad_output is (N,C,P,Q); returns the grad of x (N,C,H,W).
   std::vector<NDArray> backward(const NDArray& grad_output) override {
-    BYO_CHECK(!argmax_.empty() || grad_output.numel() == 0)
+    BYO_CHECK(argmax_ != nullptr)
         << "MaxPool2d: backward through a graph that was already freed; pass "
            "retain_graph=true to the first backward to run it twice";
     const NDArray go = grad_output.contiguous();
     NDArray gx = NDArray::empty(g_.input_shape());
-    pool_kernels().max_backward(g_, go.data(), argmax_.data(), gx.data());
+    pool_kernels().max_backward(g_, go.data(), argmax_.get(), gx.data());
     return {gx};
   }
   std::string name() const override { return "MaxPool2d"; }
   // The chosen cells are the only thing this node saves; free them like saved values.
   void release_saved() override {
     Node::release_saved();
-    argmax_ = {};
+    argmax_.reset();
   }
 
  private:
   ConvGeometry g_;
-  std::vector<int64_t> argmax_;  // (N,C,P,Q): h·W + w of each window's maximum
+  std::unique_ptr<int64_t[]> argmax_;  // (N,C,P,Q): h·W + w of each window's maximum
 };
 
 }  // namespace
@@ -137,8 +138,11 @@ Tensor max_pool2d(const Tensor& x, Size2 kernel, Size2 stride, Size2 padding) {
   // The winners' positions are only needed by the backward; inference skips them (at
   // batch 1000 they would be 8 bytes written for every output).
   const bool needs_grad = any_requires_grad({x});
-  std::vector<int64_t> argmax(needs_grad ? static_cast<size_t>(out.numel()) : 0);
-  pool_kernels().max_forward(g, xc.data(), out.data(), needs_grad ? argmax.data() : nullptr);
+  // Not zeroed first: the kernel writes every entry.
+  std::unique_ptr<int64_t[]> argmax =
+      needs_grad ? std::make_unique_for_overwrite<int64_t[]>(static_cast<size_t>(out.numel()))
+                 : nullptr;
+  pool_kernels().max_forward(g, xc.data(), out.data(), argmax.get());
   std::shared_ptr<Node> node;
   if (needs_grad) node = std::make_shared<MaxPool2dBackward>(g, std::move(argmax));
   return make_result(out, node, {x});
