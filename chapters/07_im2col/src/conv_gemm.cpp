@@ -69,6 +69,16 @@ ConvGeometry block_geometry(ConvGeometry g, int64_t images) {
   return g;
 }
 
+// col (C·R·S, nb·P·Q) = im2col of images [n0, n0 + nb) of x, in this thread's scratch.
+float* block_columns(const ConvGeometry& g, const Blocking& b, const float* x, int64_t n0,
+                     int64_t images) {
+  const int64_t floats = b.crs * images * b.pq;
+  float* col = t_col.reserve(floats);
+  im2col(std::span(x + n0 * b.chw, static_cast<size_t>(images * b.chw)), block_geometry(g, images),
+         std::span(col, static_cast<size_t>(floats)));
+  return col;
+}
+
 }  // namespace
 
 // x is (N,C,H,W), w is (K,C,R,S), bias is (K) or null, out is (N,K,P,Q)
@@ -85,10 +95,8 @@ void conv2d_forward_gemm(const ConvGeometry& g, const float* x, const float* w, 
 #pragma omp parallel for schedule(dynamic) if (b.by_block)
   for (int64_t block = 0; block < b.count; ++block) {
     const int64_t n0 = b.first(block), images = b.images(block, g.batch), cols = images * b.pq;
-    float* col = t_col.reserve(b.crs * cols);
+    const float* col = block_columns(g, b, x, n0, images);
     float* prod = t_rows.reserve(k * cols);
-    im2col(std::span(x + n0 * b.chw, static_cast<size_t>(images * b.chw)),
-           block_geometry(g, images), std::span(col, static_cast<size_t>(b.crs * cols)));
     gemm(weights, {col, b.crs, cols, cols, 1}, {prod, k, cols, cols, 1}, /*accumulate=*/false);
     for (int64_t i = 0; i < images; ++i) {
       for (int64_t kk = 0; kk < k; ++kk) {
@@ -160,10 +168,8 @@ void conv2d_grad_weight_gemm(const ConvGeometry& g, const float* x, const float*
 #pragma omp parallel for schedule(dynamic) if (b.count > 1)
   for (int64_t block = 0; block < b.count; ++block) {
     const int64_t n0 = b.first(block), images = b.images(block, g.batch), cols = images * b.pq;
-    float* col = t_col.reserve(b.crs * cols);
+    const float* col = block_columns(g, b, x, n0, images);
     float* dout = t_rows.reserve(k * cols);
-    im2col(std::span(x + n0 * b.chw, static_cast<size_t>(images * b.chw)),
-           block_geometry(g, images), std::span(col, static_cast<size_t>(b.crs * cols)));
     gather_rows(grad_out, n0, images, k, b.pq, dout);
     const std::span<float> lanes = block_sums.lanes();
     const ConstMatrixView dout_rows{dout, k, cols, cols, 1};
