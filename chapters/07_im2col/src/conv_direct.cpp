@@ -164,20 +164,64 @@ void conv2d_grad_input_direct(const ConvGeometry& g, const float* grad_out, cons
   }
 }
 
+namespace {
+
+// One image's share of the weight and bias gradients, added to `lanes` (dw lanes (K, R, S),
+// then db lanes (K), kW each). image is the bordered input plane, `cols` floats a row;
+// dout is the output gradient, its rows padded to `width` floats and its filters to whole
+// chunks of kFilters, zeros in the padding.
+void add_image(const ConvGeometry& g, const float* image, int64_t cols, const float* dout,
+               int64_t width, float* lanes) {
+  const int64_t chunks = (g.out_channels + kFilters - 1) / kFilters;
+  float* bias_lanes = lanes + g.out_channels * g.kernel_h * g.kernel_w * kW;
+  for (int64_t k = 0; k < g.out_channels; ++k) {
+    const float* dk = dout + k * g.out_h * width;
+    Vec db = load_vec(bias_lanes + k * kW);
+    for (int64_t i = 0; i < g.out_h * width; i += kW) db += load_vec(dk + i);
+    store_vec(bias_lanes + k * kW, db);
+  }
+  for (int64_t chunk = 0; chunk < chunks; ++chunk) {
+    const float* dc = dout + chunk * kFilters * g.out_h * width;
+    const int64_t k0 = chunk * kFilters, filters = std::min(kFilters, g.out_channels - k0);
+    for (int64_t r = 0; r < g.kernel_h; ++r) {
+      for (int64_t s = 0; s < g.kernel_w; ++s) {
+        Vec acc[kFilters] = {};
+        for (int64_t p = 0; p < g.out_h; ++p) {
+          const float* xrow = image + (p + r) * cols + s;
+          const float* drow = dc + p * width;
+          for (int64_t b = 0; b < width; b += kW) {
+            const Vec xv = load_vec(xrow + b);
+            for (int64_t f = 0; f < kFilters; ++f) {
+              acc[f] += load_vec(drow + f * g.out_h * width + b) * xv;
+            }
+          }
+        }
+        for (int64_t f = 0; f < filters; ++f) {
+          float* at = lanes + (((k0 + f) * g.kernel_h + r) * g.kernel_w + s) * kW;
+          store_vec(at, load_vec(at) + acc[f]);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
 // x is (N,1,H,W), grad_out is (N,K,P,Q), grad_w is (K,1,R,S), grad_bias is (K) or null
 //
 // dw[k,r,s] = Σ_{n,p,q} dout[n,k,p,q] · x_padded[n, p + r, q + s]: for each tap (r, s),
-// kFilters filters at a time share every load of the image. The output gradient is
-// copied with its rows zero-padded to whole vectors (and zero rows for filters past K),
-// so lanes past Q add nothing. The batch is summed in blocks of kImagesPerBlock images,
-// added in block order at the end (block_sums.h): the same bits for any thread count.
+// kFilters filters at a time share every load of the image (add_image). The output
+// gradient is copied with its rows zero-padded to whole vectors (and zero rows for filters
+// past K), so lanes past Q add nothing. The batch is summed in blocks of kImagesPerBlock
+// images, added in block order at the end (block_sums.h): the same bits for any thread
+// count.
 void conv2d_grad_weight_direct(const ConvGeometry& g, const float* x, const float* grad_out,
                                float* grad_w, float* grad_bias) {
   const int64_t rows = g.in_h + 2 * g.pad_h, cols = g.in_w + 2 * g.pad_w;
   const int64_t width = blocks_of(g.out_w) * kW, plane_out = g.out_h * g.out_w;
-  const int64_t taps = g.kernel_h * g.kernel_w, chunks = (g.out_channels + kFilters - 1) / kFilters;
-  const int64_t weights = g.out_channels * taps,
-                blocks = (g.batch + kImagesPerBlock - 1) / kImagesPerBlock;
+  const int64_t chunks = (g.out_channels + kFilters - 1) / kFilters;
+  const int64_t weights = g.out_channels * g.kernel_h * g.kernel_w;
+  const int64_t blocks = (g.batch + kImagesPerBlock - 1) / kImagesPerBlock;
   detail::BlockSums block_sums(blocks, weights + g.out_channels);  // dw, then db
 #pragma omp parallel num_threads(thread_count(blocks))
   {
@@ -185,9 +229,7 @@ void conv2d_grad_weight_direct(const ConvGeometry& g, const float* x, const floa
     std::vector<float> dout(static_cast<size_t>(chunks * kFilters * g.out_h * width), 0.0f);
 #pragma omp for schedule(dynamic)
     for (int64_t block = 0; block < blocks; ++block) {
-      const std::span<float> block_lanes = block_sums.lanes();
-      float* lanes = block_lanes.data();
-      float* bias_lanes = lanes + weights * kW;
+      const std::span<float> lanes = block_sums.lanes();
       const int64_t end = std::min(g.batch, (block + 1) * kImagesPerBlock);
       for (int64_t n = block * kImagesPerBlock; n < end; ++n) {
         image.place(0, rows, x + n * g.in_h * g.in_w, g.in_h, g.in_w, g.pad_h, g.pad_w);
@@ -195,37 +237,9 @@ void conv2d_grad_weight_direct(const ConvGeometry& g, const float* x, const floa
           std::copy_n(grad_out + n * g.out_channels * plane_out + kp * g.out_w, g.out_w,
                       dout.data() + kp * width);
         }
-        for (int64_t k = 0; k < g.out_channels; ++k) {
-          const float* dk = dout.data() + k * g.out_h * width;
-          Vec db = load_vec(bias_lanes + k * kW);
-          for (int64_t i = 0; i < g.out_h * width; i += kW) db += load_vec(dk + i);
-          store_vec(bias_lanes + k * kW, db);
-        }
-        for (int64_t chunk = 0; chunk < chunks; ++chunk) {
-          const float* dc = dout.data() + chunk * kFilters * g.out_h * width;
-          const int64_t k0 = chunk * kFilters, filters = std::min(kFilters, g.out_channels - k0);
-          for (int64_t r = 0; r < g.kernel_h; ++r) {
-            for (int64_t s = 0; s < g.kernel_w; ++s) {
-              Vec acc[kFilters] = {};
-              for (int64_t p = 0; p < g.out_h; ++p) {
-                const float* xrow = image.data.data() + (p + r) * cols + s;
-                const float* drow = dc + p * width;
-                for (int64_t b = 0; b < width; b += kW) {
-                  const Vec xv = load_vec(xrow + b);
-                  for (int64_t f = 0; f < kFilters; ++f) {
-                    acc[f] += load_vec(drow + f * g.out_h * width + b) * xv;
-                  }
-                }
-              }
-              for (int64_t f = 0; f < filters; ++f) {
-                float* at = lanes + (((k0 + f) * g.kernel_h + r) * g.kernel_w + s) * kW;
-                store_vec(at, load_vec(at) + acc[f]);
-              }
-            }
-          }
-        }
+        add_image(g, image.data.data(), cols, dout.data(), width, lanes.data());
       }
-      block_sums.finish(block, block_lanes);
+      block_sums.finish(block, lanes);
     }
   }
   const float* total = block_sums.total();
