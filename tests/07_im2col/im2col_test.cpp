@@ -61,6 +61,8 @@ const ConvGeometry kGeometries[] = {
     geometry(1, 2, 6, 9, 2, 4, 1, 3, 0, 2),    // non-square window, unequal strides
     geometry(3, 1, 5, 5, 5, 5, 2, 2, 2, 2),    // window as large as the image, heavy padding
     geometry(1, 2, 10, 7, 3, 2, 3, 1, 4, 0),   // padding larger than the window
+    geometry(2, 2, 10, 10, 3, 3, 1, 1, 0, 0),  // runs of Q = 8: one vector, copied twice
+    geometry(1, 1, 20, 20, 5, 5, 1, 1, 0, 0),  // runs of Q = 16: exactly two vectors
 };
 
 std::string describe(const ConvGeometry& g) {
