@@ -28,8 +28,10 @@ const Case kCases[] = {
     {{1, 4, 6, 6}, {3, 4, 5, 5}, {1, 1}, {2, 2}},
     {{5, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
     {{4, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}},
-    // LeNet's second layer at batch 9: blocks of four images and a last block of one.
+    // LeNet's second layer at batch 9: blocks of four images and a last block of one; at
+    // batch 21, six blocks, whose weight-gradient sums fill one set of four and one of two.
     {{9, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}},
+    {{21, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}},
     {{2, 3, 4, 4}, {7, 3, 4, 4}, {1, 1}, {0, 0}},
     {{3, 2, 11, 13}, {3, 2, 3, 3}, {2, 2}, {0, 0}},
     // One input channel and stride 1: the direct kernels (conv_direct.cpp). Odd widths,
