@@ -1,6 +1,6 @@
 /// @file
-/// @brief OpenMP's thread count and id (1 and 0 without OpenMP), and a per-thread scratch
-///        buffer; private to chapter 7's kernels.
+/// @brief OpenMP's thread count (1 without OpenMP) and a per-thread scratch buffer;
+///        private to chapter 7's kernels.
 #pragma once
 
 #include <cstdint>
@@ -19,15 +19,6 @@ inline int thread_count() {
   return omp_get_max_threads();
 #else
   return 1;
-#endif
-}
-
-/// @brief This thread's number in its team, from 0.
-inline int thread_id() {
-#ifdef _OPENMP
-  return omp_get_thread_num();
-#else
-  return 0;
 #endif
 }
 
