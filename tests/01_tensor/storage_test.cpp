@@ -4,7 +4,9 @@
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 
+#include "byo/kernels.h"
 #include "byo/ndarray.h"
 
 namespace byo {
@@ -23,19 +25,32 @@ TEST(Storage, IsAlignedToACacheLine) {
   EXPECT_THROW(Storage(int64_t{1} << 62), Error);  // bytes would overflow int64
 }
 
-TEST(Storage, ReusesAFreedLargeBufferOfTheSameSize) {
-  // 1 MiB: above the cache's 64 KiB floor. The next Storage of that size gets the buffer the
-  // last one freed (the most recent of that size), even after a buffer of another size.
-  constexpr int64_t kFloats = int64_t{1} << 18;
-  const float* first = nullptr;
-  {
-    Storage a(kFloats);
-    first = a.data();
-  }
-  { Storage other(kFloats + 1024); }
-  Storage again(kFloats);
-  EXPECT_EQ(again.data(), first);
-  EXPECT_EQ(again.size(), kFloats);
+// A stand-in allocator for the seam: counts its calls and checks the bytes come back.
+int64_t g_allocated = 0;
+int g_releases = 0;
+float* counting_allocate(int64_t bytes) {
+  g_allocated += bytes;
+  return allocate_naive(bytes);
+}
+void counting_release(float* data, int64_t bytes) {
+  g_allocated -= bytes;
+  ++g_releases;
+  release_naive(data, bytes);
+}
+
+TEST(Storage, AllocatesThroughTheSeamAndReleasesToTheSameAllocator) {
+  Kernels& table = kernels();
+  const Kernels saved = table;
+  table.allocate = &counting_allocate;
+  table.release = &counting_release;
+  auto storage = std::make_shared<Storage>(1000);  // 4000 bytes, rounded up to 4032
+  EXPECT_EQ(g_allocated, 4032);
+  table = saved;  // another allocator is installed now...
+  storage.reset();
+  EXPECT_EQ(g_releases, 1);  // ...but the buffer went back to the one that made it
+  EXPECT_EQ(g_allocated, 0);
+  { Storage empty(0); }  // zero floats still get one cache line
+  EXPECT_EQ(g_releases, 1);
 }
 
 TEST(Factories, FillValues) {

@@ -1,6 +1,7 @@
 // The forward value of sigmoid over its whole float range, against 1 / (1 + e^-x) in
-// double: the fast exp of ops_elementwise.cpp must stay right where σ is tiny (below
-// x ≈ -87.3 it is a denormal float, below x ≈ -104 it rounds to 0).
+// double: it must stay right where σ is tiny (below x ≈ -87.3 it is a denormal float,
+// below x ≈ -104 it rounds to 0). Chapter 7 holds its fast kernel to the same bounds
+// (tests/07_im2col/fast_kernels_test.cpp).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -29,10 +30,10 @@ void expect_sigmoid_of(const std::vector<float>& xs) {
 
 const std::vector<float> kPoints = {-100.0f, -88.0f, -87.0f, -50.0f, 0.0f, 50.0f, 100.0f};
 
-// Seven values: the one-at-a-time tail of the kernel.
+// Seven values: shorter than one SIMD vector of chapter 7's kernel.
 TEST(SigmoidValues, NamedPointsOneByOne) { expect_sigmoid_of(kPoints); }
 
-// The same points eight times over: all through the 8-wide vector path.
+// The same points eight times over: whole vectors for chapter 7's kernel.
 TEST(SigmoidValues, NamedPointsEightWide) {
   std::vector<float> xs;
   for (float x : kPoints) xs.insert(xs.end(), 8, x);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "byo/check.h"
+#include "byo/kernels.h"
 #include "byo/random.h"
 #include "byo/strides.h"
 
@@ -25,7 +26,9 @@ namespace byo {
 /// @brief A flat, 64-byte aligned buffer of floats, shared by every view onto it.
 class Storage {
  public:
-  /// @brief `size` uninitialised floats, aligned to a cache line (and an AVX-512 register).
+  /// @brief `size` uninitialised floats, aligned to a cache line, from the installed
+  ///        allocator (`kernels().allocate`); the destructor gives them back to that same
+  ///        allocator, even if another table was installed meanwhile.
   explicit Storage(int64_t size);
   ~Storage();
   Storage(const Storage&) = delete;
@@ -40,12 +43,14 @@ class Storage {
 
   static constexpr int64_t kAlignment = 64;  ///< Bytes; the start of every buffer.
   /// @brief Most floats one Storage can hold (2^42 - 1, 16 TiB): its byte count, rounded
-  ///        up to a 2 MB huge page, must still fit in an int64_t.
+  ///        up to a 2 MB huge page (as chapter 7's allocator does), must fit in an int64_t.
   static constexpr int64_t kMaxSize = std::numeric_limits<int64_t>::max() / (int64_t{2} << 20);
 
  private:
   float* data_ = nullptr;
   int64_t size_ = 0;
+  int64_t bytes_ = 0;                // as requested from the allocator
+  ReleaseKernel release_ = nullptr;  // the allocator's own release
 };
 
 /// @brief A float32 N-dimensional array: storage, shape, strides and offset.

@@ -2,17 +2,8 @@
 /// @brief Storage, NDArray construction, factories, element access, copies and reductions.
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
-#include <deque>
-#include <iterator>
 #include <limits>
-#include <mutex>
-#include <new>
 #include <vector>
-
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
 
 #include "byo/ndarray.h"
 
@@ -21,103 +12,18 @@ namespace byo {
 // ---------------------------------------------------------------------------------------
 // Storage
 
-namespace {
-
-// Linux's transparent huge pages: one page fault maps 2 MB instead of 4 KB. A fresh 64 MB
-// buffer otherwise costs 16384 page faults the first time it is written, which is slower
-// than the loop that writes it (see the chapter README's benchmark).
-constexpr int64_t kHugePage = int64_t{2} << 20;
-
-// The bytes actually allocated for `size` floats, and their alignment. std::aligned_alloc
-// wants the byte count to be a multiple of the alignment, and may return nullptr for 0
-// bytes; round up, and allocate at least one cache line.
-struct Block {
-  int64_t bytes, align;
-};
-static_assert(Storage::kMaxSize == std::numeric_limits<int64_t>::max() / kHugePage,
-              "kMaxSize is what block_for can round up without overflow");
-Block block_for(int64_t size) {
-  const int64_t bytes = std::max<int64_t>(size * static_cast<int64_t>(sizeof(float)), 1);
-  const int64_t align = bytes >= kHugePage ? kHugePage : Storage::kAlignment;
-  return {(bytes + align - 1) / align * align, align};
-}
-
-// Freed large buffers, kept for the next buffer of the same size. A training step
-// allocates the same activations and gradients every time; without the cache each of them
-// is a fresh mapping from the kernel, and writing it first costs page faults that clear
-// memory (in LeNet's step at batch 128, a tenth of the time). This is the idea of
-// PyTorch's caching allocators, in its simplest form: exact sizes, a bounded total, a
-// lock. When the total would pass the bound, the buffers cached longest ago are freed:
-// a program that switches from training batches to larger test batches soon caches the
-// sizes it now uses. The cache lives until the program ends (it is never destroyed, so a
-// Storage freed during static destruction still finds it).
-class BufferCache {
- public:
-  static constexpr int64_t kMinBytes = int64_t{64} << 10;   // smaller blocks: malloc is fast
-  static constexpr int64_t kMaxCached = int64_t{128} << 20;  // bytes kept at most
-
-  float* take(int64_t bytes) {
-    if (bytes < kMinBytes) return nullptr;
-    const std::lock_guard<std::mutex> lock(mutex_);
-    // The most recently freed buffer of this size: its pages are the likeliest in cache.
-    for (auto it = free_.rbegin(); it != free_.rend(); ++it) {
-      if (it->bytes != bytes) continue;
-      float* data = it->data;
-      free_.erase(std::next(it).base());
-      cached_ -= bytes;
-      return data;
-    }
-    return nullptr;
-  }
-  // Keeps `data`, freeing the oldest buffers to make room; false means the caller frees it.
-  bool give(float* data, int64_t bytes) {
-    if (bytes < kMinBytes || bytes > kMaxCached) return false;
-    const std::lock_guard<std::mutex> lock(mutex_);
-    free_.push_back({data, bytes});
-    cached_ += bytes;
-    while (cached_ > kMaxCached) {
-      std::free(free_.front().data);
-      cached_ -= free_.front().bytes;
-      free_.pop_front();
-    }
-    return true;
-  }
-
- private:
-  struct Entry {
-    float* data;
-    int64_t bytes;  // as allocated
-  };
-  std::mutex mutex_;
-  std::deque<Entry> free_;  // oldest first
-  int64_t cached_ = 0;
-};
-
-BufferCache& buffer_cache() {
-  static auto* cache = new BufferCache;  // deliberately never destroyed
-  return *cache;
-}
-
-}  // namespace
-
 Storage::Storage(int64_t size) : size_(size) {
   BYO_CHECK(size >= 0 && size <= kMaxSize) << "Storage: cannot allocate " << size << " floats";
-  const Block block = block_for(size);
-  data_ = buffer_cache().take(block.bytes);
-  if (data_ != nullptr) return;
-  data_ = static_cast<float*>(
-      std::aligned_alloc(static_cast<size_t>(block.align), static_cast<size_t>(block.bytes)));
-  if (data_ == nullptr) throw std::bad_alloc();
-#ifdef __linux__
-  if (block.align == kHugePage) {
-    madvise(data_, static_cast<size_t>(block.bytes), MADV_HUGEPAGE);  // a hint
-  }
-#endif
+  // std::aligned_alloc wants a multiple of the alignment and may return nullptr for 0
+  // bytes: round up, and allocate at least one cache line.
+  const int64_t bytes = std::max<int64_t>(size * static_cast<int64_t>(sizeof(float)), 1);
+  bytes_ = (bytes + kAlignment - 1) / kAlignment * kAlignment;
+  const Kernels& table = kernels();
+  data_ = table.allocate(bytes_);
+  release_ = table.release;
 }
 
-Storage::~Storage() {
-  if (!buffer_cache().give(data_, block_for(size_).bytes)) std::free(data_);
-}
+Storage::~Storage() { release_(data_, bytes_); }
 
 // ---------------------------------------------------------------------------------------
 // Construction and factories
@@ -258,7 +164,13 @@ NDArray NDArray::contiguous() const {
 
 NDArray NDArray::clone() const {
   BYO_CHECK(defined()) << "clone: undefined array";
-  return map([](float x) { return x; });
+  NDArray out = NDArray::empty(shape_);
+  if (is_contiguous()) {
+    std::copy_n(data(), numel(), out.data());
+  } else {
+    kernels().copy(storage_->data() + offset_, shape_, strides_, out.data());
+  }
+  return out;
 }
 
 void NDArray::copy_(const NDArray& source) const {
@@ -279,7 +191,7 @@ void NDArray::copy_(const NDArray& source) const {
   const float* from = src.storage()->data();
   float* to = storage_->data();
   const Strides src_strides = src.strides();
-  detail::for_each_tile<2>(
+  detail::for_each_row<2>(
       shape_, {&strides_, &src_strides}, {offset_, src.offset()},
       [&](const std::array<int64_t, 2>& pos, int64_t n, const std::array<int64_t, 2>& inner) {
         for (int64_t j = 0; j < n; ++j) to[pos[0] + j * inner[0]] = from[pos[1] + j * inner[1]];
@@ -324,22 +236,6 @@ ReducePlan plan_reduce(const Shape& shape, const std::vector<int64_t>& dims, boo
   return plan;
 }
 
-void order_by_input_stride(Shape& shape, Strides& in_strides, Strides& out_strides) {
-  std::vector<size_t> order(shape.size());
-  for (size_t d = 0; d < order.size(); ++d) order[d] = d;
-  // Stable: equal strides (e.g. of size-1 dimensions) keep their row-major order.
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return in_strides[a] > in_strides[b]; });
-  const Shape old_shape = shape;
-  const Strides old_in = in_strides;
-  const Strides old_out = out_strides;
-  for (size_t d = 0; d < order.size(); ++d) {
-    shape[d] = old_shape[order[d]];
-    in_strides[d] = old_in[order[d]];
-    out_strides[d] = old_out[order[d]];
-  }
-}
-
 }  // namespace detail
 
 namespace {
@@ -347,6 +243,12 @@ namespace {
 // Lambdas, not functions: each has its own type, so reduce<F> is compiled for exactly this
 // operation and the compiler inlines it into the loop (a function pointer might not be).
 constexpr auto add = [](float a, float b) { return a + b; };
+
+// sum and mean: reduce with `add`, where each row that folds into one element goes to the
+// installed kernel (chapter 7's keeps several partial sums; see byo/kernels.h).
+NDArray sum_as(const NDArray& x, const char* op, const std::vector<int64_t>& dims, bool keepdim) {
+  return detail::reduce_with(x, op, dims, keepdim, 0.0f, add, kernels().sum);
+}
 
 // NaN wins, as in PyTorch: once a NaN is seen, the maximum is NaN.
 constexpr auto max_nan = [](float a, float b) { return (b > a || b != b) ? b : a; };
@@ -356,13 +258,13 @@ constexpr auto max_nan = [](float a, float b) { return (b > a || b != b) ? b : a
 NDArray NDArray::sum() const { return sum({}, false); }
 
 NDArray NDArray::sum(const std::vector<int64_t>& dims, bool keepdim) const {
-  return reduce_as("sum", dims, keepdim, 0.0f, add);
+  return sum_as(*this, "sum", dims, keepdim);
 }
 
 NDArray NDArray::mean() const { return mean({}, false); }
 
 NDArray NDArray::mean(const std::vector<int64_t>& dims, bool keepdim) const {
-  const NDArray total = reduce_as("mean", dims, keepdim, 0.0f, add);
+  const NDArray total = sum_as(*this, "mean", dims, keepdim);
   const int64_t count = total.numel() == 0 ? 0 : numel() / total.numel();
   // Mean over nothing is 0/0 = NaN, as in PyTorch.
   const float divisor = static_cast<float>(count);

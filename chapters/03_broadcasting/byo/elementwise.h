@@ -2,8 +2,9 @@
 /// @brief Elementwise math on NDArrays: exp, log, sigmoid, relu, maximum, where, ...
 ///
 /// Each is one line over the chapter's loop (`elementwise`), so each works on any strides
-/// and the binary ones broadcast. These are the forward computations that chapter 4 wraps
-/// with gradients.
+/// and the binary ones broadcast; sigmoid and relu, and their gradients, call the installed
+/// activation kernels instead (byo/activation_kernels.h). These are the computations that
+/// chapter 4 wraps with gradients.
 #pragma once
 
 #include "byo/ndarray.h"
@@ -22,6 +23,10 @@ NDArray tanh(const NDArray& a);
 NDArray sigmoid(const NDArray& a);
 /// @brief max(x, 0), elementwise (NaN stays NaN, as in PyTorch).
 NDArray relu(const NDArray& a);
+/// @brief The gradient of sigmoid: grad · y · (1 − y), where y = sigmoid(x); same shapes.
+NDArray sigmoid_backward(const NDArray& grad, const NDArray& y);
+/// @brief The gradient of relu: grad where x > 0, else 0; same shapes.
+NDArray relu_backward(const NDArray& grad, const NDArray& x);
 /// @brief x^exponent, elementwise (as `std::pow`).
 NDArray pow(const NDArray& a, float exponent);
 /// @brief |x|, elementwise.

@@ -3,27 +3,23 @@
 ///
 /// `elementwise(op, f, a, b, ...)` computes `out[i] = f(a[i], b[i], ...)` over the
 /// broadcast shape of its inputs, whatever their strides. It is PyTorch's TensorIterator
-/// in miniature, and it is fast because it never computes an element's address from
-/// scratch:
+/// in miniature, and it never computes an element's address from scratch:
 ///
-/// 1. Fast path: every input contiguous with the output's shape. One flat loop that the
-///    compiler vectorises.
+/// 1. Every input contiguous with the output's shape: one flat loop.
 /// 2. Otherwise a loop *plan*: each input's strides are broadcast to the output shape
 ///    (stride 0 on stretched dimensions), size-1 dimensions are dropped, and adjacent
 ///    dimensions that every input walks in step are merged ("coalesced"). A contiguous
 ///    [64,16,28,28] plus a [1,16,1,1] becomes a loop over [64, 16, 784].
-/// 3. An odometer walks the outer dimensions, moving one pointer per input; a tight inner
-///    loop runs along the last dimension. The inner loop is compiled once per combination
-///    of stride kinds (0, 1, or any) so that a stride-0 operand is read once per row and a
-///    unit-stride one vectorises. A one-element operand (the scalar case) is simply stride
-///    0 everywhere: after coalescing the whole loop is one row with its value hoisted.
+/// 3. An odometer walks the outer dimensions, moving one pointer per input; an inner loop
+///    runs along the last dimension, each input with its own stride. A one-element operand
+///    (the scalar case) is simply stride 0 everywhere: after coalescing, the whole loop is
+///    one row.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -33,54 +29,6 @@
 
 namespace byo {
 namespace detail {
-
-/// @brief How an operand moves along the innermost dimension of a loop plan.
-enum class StrideKind { kZero, kUnit, kAny };
-
-/// @brief The kind of an inner stride.
-inline StrideKind stride_kind(int64_t stride) {
-  if (stride == 0) return StrideKind::kZero;
-  return stride == 1 ? StrideKind::kUnit : StrideKind::kAny;
-}
-
-/// @brief Reads element j of one inner row; specialised per stride kind.
-template <StrideKind K>
-struct RowReader;
-
-/// @brief Stride 0: the row is one value, read once before the loop.
-template <>
-struct RowReader<StrideKind::kZero> {
-  /// @brief Reads the row's only value.
-  RowReader(const float* p, int64_t /*stride*/) : value(*p) {}
-  /// @brief The same value for every j.
-  float operator[](int64_t /*j*/) const { return value; }
-  float value;  ///< The broadcast value.
-};
-
-/// @brief Stride 1: plain indexing, so the loop vectorises.
-template <>
-struct RowReader<StrideKind::kUnit> {
-  /// @brief Starts at `p`.
-  RowReader(const float* p, int64_t /*stride*/) : data(p) {}
-  /// @brief Element j.
-  float operator[](int64_t j) const { return data[j]; }
-  const float* data;  ///< First element of the row.
-};
-
-/// @brief Any other stride (a transposed or sliced input).
-template <>
-struct RowReader<StrideKind::kAny> {
-  /// @brief Starts at `p`, steps by `s`.
-  RowReader(const float* p, int64_t s) : data(p), stride(s) {}
-  /// @brief Element j.
-  float operator[](int64_t j) const { return data[j * stride]; }
-  const float* data;  ///< First element of the row.
-  int64_t stride;     ///< Floats between consecutive elements.
-};
-
-/// @brief A compile-time list of stride kinds, one per input.
-template <StrideKind... Ks>
-struct Kinds {};
 
 /// @brief The loop over N inputs after broadcasting and coalescing.
 template <size_t N>
@@ -133,19 +81,17 @@ LoopPlan<N> make_plan(const Shape& shape, const std::array<const NDArray*, N>& i
   return plan;
 }
 
-/// @brief One inner row: out[j] = f(in0[j], in1[j], ...) for j < n.
-template <StrideKind... Ks, size_t N, typename F, size_t... I>
+/// @brief One inner row: out[j] = f(in0[j·s0], in1[j·s1], ...) for j < n.
+template <size_t N, typename F, size_t... I>
 inline void run_row(float* out, const std::array<const float*, N>& p,
-                    const std::array<int64_t, N>& s, int64_t n, F& f, Kinds<Ks...>,
-                    std::index_sequence<I...>) {
-  const std::tuple<RowReader<Ks>...> in{RowReader<Ks>(p[I], s[I])...};
-  for (int64_t j = 0; j < n; ++j) out[j] = static_cast<float>(f(std::get<I>(in)[j]...));
+                    const std::array<int64_t, N>& s, int64_t n, F& f, std::index_sequence<I...>) {
+  for (int64_t j = 0; j < n; ++j) out[j] = static_cast<float>(f(p[I][j * s[I]]...));
 }
 
-/// @brief Runs a plan whose inner stride kinds are `Ks`: an odometer over the outer
-///        dimensions moves one pointer per input; the output is written row after row.
-template <size_t N, typename F, StrideKind... Ks>
-void run_plan(const LoopPlan<N>& plan, float* out, F& f, Kinds<Ks...> kinds) {
+/// @brief Runs a plan: an odometer over the outer dimensions moves one pointer per input;
+///        the output is written row after row.
+template <size_t N, typename F>
+void run_plan(const LoopPlan<N>& plan, float* out, F& f) {
   const size_t outer_dims = plan.sizes.size() - 1;
   const int64_t inner = plan.sizes.back();
   std::array<int64_t, N> inner_stride;
@@ -155,7 +101,7 @@ void run_plan(const LoopPlan<N>& plan, float* out, F& f, Kinds<Ks...> kinds) {
   int64_t rows = 1;
   for (size_t d = 0; d < outer_dims; ++d) rows *= plan.sizes[d];
   for (int64_t row = 0; row < rows; ++row, out += inner) {
-    run_row(out, ptr, inner_stride, inner, f, kinds, std::make_index_sequence<N>{});
+    run_row(out, ptr, inner_stride, inner, f, std::make_index_sequence<N>{});
     for (size_t d = outer_dims; d-- > 0;) {  // odometer: bump the last outer digit
       if (++index[d] < plan.sizes[d]) {
         for (size_t k = 0; k < N; ++k) ptr[k] += plan.strides[k][d];
@@ -163,24 +109,6 @@ void run_plan(const LoopPlan<N>& plan, float* out, F& f, Kinds<Ks...> kinds) {
       }
       index[d] = 0;
       for (size_t k = 0; k < N; ++k) ptr[k] -= (plan.sizes[d] - 1) * plan.strides[k][d];
-    }
-  }
-}
-
-/// @brief Turns the runtime inner strides into compile-time kinds, one input at a time.
-template <size_t N, typename F, StrideKind... Known>
-void dispatch_plan(const LoopPlan<N>& plan, float* out, F& f, Kinds<Known...> known) {
-  constexpr size_t k = sizeof...(Known);
-  if constexpr (k == N) {
-    run_plan(plan, out, f, known);
-  } else {
-    switch (stride_kind(plan.strides[k].back())) {
-      case StrideKind::kZero:
-        return dispatch_plan(plan, out, f, Kinds<Known..., StrideKind::kZero>{});
-      case StrideKind::kUnit:
-        return dispatch_plan(plan, out, f, Kinds<Known..., StrideKind::kUnit>{});
-      case StrideKind::kAny:
-        return dispatch_plan(plan, out, f, Kinds<Known..., StrideKind::kAny>{});
     }
   }
 }
@@ -211,7 +139,7 @@ void elementwise_into(std::string_view op, const NDArray& out, F f, const Arrays
   const int64_t n = out.numel();
   if (n == 0) return;
   float* o = out.data();
-  // 1. Fast path: all inputs laid out exactly like the output.
+  // 1. All inputs laid out exactly like the output: one flat loop.
   if (((inputs.shape() == out.shape() && inputs.is_contiguous()) && ...)) {
     auto flat = [&](const auto*... in) {
       for (int64_t i = 0; i < n; ++i) o[i] = static_cast<float>(f(in[i]...));
@@ -219,9 +147,9 @@ void elementwise_into(std::string_view op, const NDArray& out, F f, const Arrays
     flat(static_cast<const float*>(inputs.data())...);
     return;
   }
-  // 2 and 3. Broadcast, coalesce, then odometer plus specialised inner loop.
+  // 2 and 3. Broadcast, coalesce, then odometer plus inner loop.
   const detail::LoopPlan<N> plan = detail::make_plan<N>(out.shape(), {&inputs...});
-  detail::dispatch_plan(plan, o, f, detail::Kinds<>{});
+  detail::run_plan(plan, o, f);
 }
 
 /// @brief f(in0, in1, ...) elementwise over the broadcast shape of the inputs, into a new
@@ -245,7 +173,7 @@ NDArray elementwise(std::string_view op, F f, const Arrays&... inputs) {
 
 /// @brief f(a, b) for every element of the broadcast shape of `a` and `b`, into a new
 ///        contiguous array: the binary primitive of this chapter (chapter 1's `zip`, made
-///        to broadcast and to run fast on any strides).
+///        to broadcast).
 template <typename F>
 NDArray broadcast_zip(const NDArray& a, const NDArray& b, F f) {
   return elementwise("broadcast_zip", f, a, b);

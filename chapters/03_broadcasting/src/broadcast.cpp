@@ -3,6 +3,7 @@
 #include "byo/broadcast.h"
 
 #include "byo/elementwise_loop.h"
+#include "byo/kernels.h"
 
 #include <algorithm>
 #include <string>
@@ -20,24 +21,6 @@ void check_sizes(const Shape& shape, std::string_view op) {
   for (int64_t s : shape) {
     BYO_CHECK(s >= 0) << op << ": negative size in shape " << shape_str(shape);
   }
-}
-
-// Sum of n floats at stride `step`. A unit-stride row is summed into kLanes independent
-// partial sums, which the compiler keeps in vector registers: a single running sum would
-// wait on the latency of each addition, and could not be vectorised without reordering.
-float row_sum(const float* x, int64_t step, int64_t n) {
-  constexpr int64_t kLanes = 32;
-  float total = 0.0f;
-  int64_t j = 0;
-  if (step == 1 && n >= kLanes) {
-    float lane[kLanes] = {};
-    for (; j + kLanes <= n; j += kLanes) {
-      for (int64_t l = 0; l < kLanes; ++l) lane[l] += x[j + l];
-    }
-    for (float v : lane) total += v;
-  }
-  for (; j < n; ++j) total += x[j * step];
-  return total;
 }
 
 // The view of `a` as `shape`, which `a.shape()` must broadcast to. `op` names the caller.
@@ -145,24 +128,28 @@ NDArray sum_to(const NDArray& a, const Shape& shape) {
   if (dims.empty()) return a;  // nothing was broadcast: already the right shape
   NDArray out = NDArray::zeros(shape);
   if (a.numel() == 0) return out;
+  // Coalescing merges different dimensions for different layouts, and with them the rows
+  // that each sum sees; a strided input is therefore summed as its contiguous copy, so
+  // that both give the same bits.
+  const NDArray src = a.contiguous();
   // The broadcast loop with the roles swapped. broadcast_to(x) reads x at the address
   // p(i) that stride-0 strides give position i; sum_to adds a[i] into out at that same
   // p(i). So: view `out` with its broadcast strides (0 on every summed dimension), walk
   // both over a's shape, and accumulate.
   const Strides out_strides = broadcast_strides(shape, contiguous_strides(shape), a.shape());
-  const detail::LoopPlan<2> plan = detail::coalesce<2>(a.shape(), {a.strides(), out_strides});
+  const detail::LoopPlan<2> plan = detail::coalesce<2>(a.shape(), {src.strides(), out_strides});
   const size_t outer_dims = plan.sizes.size() - 1;
   const int64_t inner = plan.sizes.back();
   const int64_t a_step = plan.strides[0].back();
   const int64_t out_step = plan.strides[1].back();
-  const float* pa = a.data();
+  const float* pa = src.data();
   float* po = out.data();
   Shape index(outer_dims, 0);
   int64_t rows = 1;
   for (size_t d = 0; d < outer_dims; ++d) rows *= plan.sizes[d];
   for (int64_t row = 0; row < rows; ++row) {
     if (out_step == 0) {
-      *po += row_sum(pa, a_step, inner);  // a summed dimension: the row folds into one
+      *po = kernels().sum(pa, inner, a_step, *po);  // a summed dimension: the row folds into one
     } else {
       for (int64_t j = 0; j < inner; ++j) po[j * out_step] += pa[j * a_step];
     }

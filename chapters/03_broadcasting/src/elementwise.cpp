@@ -1,12 +1,40 @@
 /// @file
-/// @brief Elementwise math, each function one line over `elementwise`.
+/// @brief Elementwise math, each function one line over `elementwise` or an activation kernel.
 #include "byo/elementwise.h"
 
 #include <cmath>
 
+#include "byo/activation_kernels.h"
 #include "byo/elementwise_loop.h"
 
 namespace byo {
+
+namespace {
+
+// The installed kernel on contiguous floats; a strided input is copied first, so it takes
+// the very same path as its contiguous copy.
+NDArray activation(const char* op, const NDArray& a, ActivationKernel kernel) {
+  BYO_CHECK(a.defined()) << op << ": undefined array";
+  const NDArray x = a.contiguous();
+  NDArray y = NDArray::empty(x.shape());
+  kernel(x.data(), y.data(), x.numel());
+  return y;
+}
+
+NDArray activation_grad(const char* op, const NDArray& grad, const NDArray& saved,
+                        ActivationGradKernel kernel) {
+  BYO_CHECK(grad.defined() && saved.defined()) << op << ": undefined array";
+  BYO_CHECK(grad.shape() == saved.shape())
+      << op << ": gradient of shape " << shape_str(grad.shape()) << " for a value of shape "
+      << shape_str(saved.shape());
+  const NDArray g = grad.contiguous();
+  const NDArray s = saved.contiguous();
+  NDArray out = NDArray::empty(g.shape());
+  kernel(g.data(), s.data(), out.data(), g.numel());
+  return out;
+}
+
+}  // namespace
 
 NDArray exp(const NDArray& a) {
   return elementwise(
@@ -28,22 +56,16 @@ NDArray tanh(const NDArray& a) {
       "tanh", [](float x) { return std::tanh(x); }, a);
 }
 
-NDArray sigmoid(const NDArray& a) {
-  // 1/(1+e^-x) overflows e^-x for very negative x; there e^x/(1+e^x) is exact instead.
-  // Each branch only ever calls exp on a non-positive number.
-  return elementwise(
-      "sigmoid",
-      [](float x) {
-        if (x >= 0.0f) return 1.0f / (1.0f + std::exp(-x));
-        const float e = std::exp(x);
-        return e / (1.0f + e);
-      },
-      a);
+NDArray sigmoid(const NDArray& a) { return activation("sigmoid", a, activation_kernels().sigmoid); }
+
+NDArray relu(const NDArray& a) { return activation("relu", a, activation_kernels().relu); }
+
+NDArray sigmoid_backward(const NDArray& grad, const NDArray& y) {
+  return activation_grad("sigmoid_backward", grad, y, activation_kernels().sigmoid_backward);
 }
 
-NDArray relu(const NDArray& a) {
-  return elementwise(
-      "relu", [](float x) { return x < 0.0f ? 0.0f : x; }, a);
+NDArray relu_backward(const NDArray& grad, const NDArray& x) {
+  return activation_grad("relu_backward", grad, x, activation_kernels().relu_backward);
 }
 
 NDArray pow(const NDArray& a, float exponent) {

@@ -7,14 +7,14 @@
 
 #include "byo/autograd.h"
 #include "byo/ops.h"
-#include "byo/profiler.h"
 #include "op_util.h"
 
 namespace byo {
 
 namespace {
 
-using profiler::Phase;
+using detail::Grads;
+using detail::Op;
 
 // A contiguous array seen as (outer, size, inner) around dimension `dim`: element
 // (o, k, i) is at (o*size + k)*inner + i, and k runs along `dim`.
@@ -53,104 +53,51 @@ NDArray softmax_forward(const NDArray& x_in, int64_t dim, bool log) {
   return y;
 }
 
-// y = log_softmax(x): dx = g - softmax(x)·sum(g) per slice, softmax(x) = exp(y) (saved: y).
-// y = softmax(x):     dx = y·(g - sum(g·y)) per slice (saved: y).
-class SoftmaxBackward : public Node {
- public:
-  SoftmaxBackward(int64_t dim, bool log) : dim_(dim), log_(log) {}
-  std::vector<NDArray> backward(const NDArray& g_in) override {
-    const NDArray& y = saved(0);  // contiguous: made by softmax_forward
-    const NDArray g = g_in.contiguous();
-    const Slices s(y.shape(), dim_);
-    NDArray dx = NDArray::empty(y.shape());
-    const float* yp = y.data();
-    const float* gp = g.data();
-    float* dp = dx.data();
-    for (int64_t o = 0; o < s.outer; ++o) {
-      for (int64_t i = 0; i < s.inner; ++i) {
-        float total = 0.0f;
-        for (int64_t k = 0; k < s.size; ++k) {
-          const int64_t j = s.at(o, k, i);
-          total += log_ ? gp[j] : gp[j] * yp[j];
-        }
-        for (int64_t k = 0; k < s.size; ++k) {
-          const int64_t j = s.at(o, k, i);
-          dp[j] = log_ ? gp[j] - std::exp(yp[j]) * total : yp[j] * (gp[j] - total);
-        }
+// y = log_softmax(x): dx = g - softmax(x)·sum(g) per slice, softmax(x) = exp(y).
+// y = softmax(x):     dx = y·(g - sum(g·y)) per slice.
+NDArray softmax_backward(const NDArray& y, const NDArray& g_in, int64_t dim, bool log) {
+  const NDArray g = g_in.contiguous();  // y is contiguous: made by softmax_forward
+  const Slices s(y.shape(), dim);
+  NDArray dx = NDArray::empty(y.shape());
+  const float* yp = y.data();
+  const float* gp = g.data();
+  float* dp = dx.data();
+  for (int64_t o = 0; o < s.outer; ++o) {
+    for (int64_t i = 0; i < s.inner; ++i) {
+      float total = 0.0f;
+      for (int64_t k = 0; k < s.size; ++k) {
+        const int64_t j = s.at(o, k, i);
+        total += log ? gp[j] : gp[j] * yp[j];
+      }
+      for (int64_t k = 0; k < s.size; ++k) {
+        const int64_t j = s.at(o, k, i);
+        dp[j] = log ? gp[j] - std::exp(yp[j]) * total : yp[j] * (gp[j] - total);
       }
     }
-    return {dx};
   }
-  std::string name() const override { return log_ ? "LogSoftmax" : "Softmax"; }
-
- private:
-  int64_t dim_;
-  bool log_;
-};
-
-Tensor softmax_op(const Tensor& x, int64_t dim, bool log) {
-  const char* op = log ? "log_softmax" : "softmax";
-  profiler::Scope scope(log ? "LogSoftmax" : "Softmax", Phase::forward);
-  detail::check_defined(op, x);
-  BYO_CHECK(x.dim() > 0) << op << ": needs at least one dim, got a 0-d tensor";
-  const int64_t d = normalize_dim(dim, x.dim());
-  NDArray y = softmax_forward(x.data(), d, log);
-  if (!any_requires_grad({x})) return Tensor(y);
-  auto node = std::make_shared<SoftmaxBackward>(d, log);
-  node->save_for_backward({y});
-  return make_result(y, std::move(node), {x});
+  return dx;
 }
 
-// loss = mean_i (logsumexp(x_i) - x_i[label_i]); dx_i = (softmax(x_i) - onehot(label_i))·g/N
-// (saved: softmax of the logits; the labels as integers).
-class CrossEntropyBackward : public Node {
- public:
-  explicit CrossEntropyBackward(std::vector<int64_t> labels) : labels_(std::move(labels)) {}
-  std::vector<NDArray> backward(const NDArray& g) override {
-    const NDArray& p = saved(0);  // (N, C), contiguous
-    const int64_t n = p.size(0);
-    const int64_t c = p.size(1);
-    const float scale = g.item() / static_cast<float>(n);
-    NDArray dx = NDArray::empty(p.shape());
-    const float* pp = p.data();
-    float* dp = dx.data();
-    for (int64_t i = 0; i < n * c; ++i) dp[i] = pp[i] * scale;
-    for (int64_t r = 0; r < n; ++r) dp[r * c + labels_[r]] -= scale;
-    return {dx, NDArray()};  // labels get no gradient
-  }
-  std::string name() const override { return "CrossEntropy"; }
-  void release_saved() override {
-    Node::release_saved();
-    labels_ = {};
-  }
-
- private:
-  std::vector<int64_t> labels_;
-};
-
-// (input - target)² averaged: d/dinput = 2·(input - target)·g/n, d/dtarget its negative
-// (saved: input - target).
-class MseLossBackward : public Node {
- public:
-  std::vector<NDArray> backward(const NDArray& g) override {
-    const NDArray& diff = saved(0);
-    const float scale = 2.0f * g.item() / static_cast<float>(diff.numel());
-    NDArray grad = diff.map([scale](float d) { return d * scale; });
-    return {needs_input_grad(0) ? grad : NDArray(),
-            needs_input_grad(1) ? grad.map([](float v) { return -v; }) : NDArray()};
-  }
-  std::string name() const override { return "MseLoss"; }
-};
+Tensor softmax_op(const Tensor& x, int64_t dim, bool log) {
+  const char* op_name = log ? "log_softmax" : "softmax";
+  Op op(log ? "LogSoftmax" : "Softmax", op_name, {x});
+  BYO_CHECK(x.dim() > 0) << op_name << ": needs at least one dim, got a 0-d tensor";
+  const int64_t d = normalize_dim(dim, x.dim());
+  const NDArray y = softmax_forward(x.data(), d, log);
+  return op.record(y, {y}, [d, log](const Node& n, const NDArray& g) -> Grads {
+    return {softmax_backward(n.saved(0), g, d, log)};
+  });
+}
 
 }  // namespace
 
 Tensor log_softmax(const Tensor& x, int64_t dim) { return softmax_op(x, dim, true); }
 Tensor softmax(const Tensor& x, int64_t dim) { return softmax_op(x, dim, false); }
 
+// loss = mean_i (logsumexp(x_i) - x_i[label_i]); dx_i = (softmax(x_i) - onehot(label_i))·g/N
+// (saved: softmax of the logits, and the labels, checked to be class indices).
 Tensor cross_entropy(const Tensor& logits, const Tensor& labels) {
-  profiler::Scope scope("CrossEntropy", Phase::forward);
-  detail::check_defined("cross_entropy", logits);
-  detail::check_defined("cross_entropy", labels);
+  Op op("CrossEntropy", "cross_entropy", {logits, labels});
   BYO_CHECK(logits.dim() == 2 && logits.size(0) > 0 && logits.size(1) > 0)
       << "cross_entropy: logits must be (N, C) with N, C > 0, got " << shape_str(logits.shape());
   const int64_t n = logits.size(0);
@@ -159,8 +106,8 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& labels) {
       << "cross_entropy: labels must be (N) = (" << n << ") for logits "
       << shape_str(logits.shape()) << ", got " << shape_str(labels.shape());
 
-  std::vector<int64_t> classes(n);
-  const std::vector<float> label_values = labels.data().to_vector();
+  const NDArray classes = labels.data().contiguous();
+  const float* label_values = classes.data();
   for (int64_t r = 0; r < n; ++r) {
     const float v = label_values[r];
     BYO_CHECK(std::isfinite(v) && v == std::floor(v))
@@ -168,25 +115,35 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& labels) {
     BYO_CHECK(v >= 0.0f && v < static_cast<float>(c))
         << "cross_entropy: label " << v << " at index " << r << " is out of range for " << c
         << " classes (logits " << shape_str(logits.shape()) << ")";
-    classes[r] = static_cast<int64_t>(v);
   }
 
   // One pass per row: log_softmax, then pick the label's entry.
   NDArray log_p = softmax_forward(logits.data(), 1, /*log=*/true);
   const float* lp = log_p.data();
   double total = 0.0;
-  for (int64_t r = 0; r < n; ++r) total -= lp[r * c + classes[r]];
+  for (int64_t r = 0; r < n; ++r) total -= lp[r * c + static_cast<int64_t>(label_values[r])];
   NDArray loss = NDArray::scalar(static_cast<float>(total / static_cast<double>(n)));
-  if (!any_requires_grad({logits, labels})) return Tensor(loss);
-  auto node = std::make_shared<CrossEntropyBackward>(std::move(classes));
-  node->save_for_backward({log_p.map([](float v) { return std::exp(v); })});
-  return make_result(loss, std::move(node), {logits, labels});
+  return op.record(loss, {log_p.map([](float v) { return std::exp(v); }), classes},
+                   [](const Node& node, const NDArray& g) -> Grads {
+                     const NDArray& p = node.saved(0);  // (N, C), contiguous
+                     const float* label = node.saved(1).data();
+                     const int64_t n = p.size(0), c = p.size(1);
+                     const float scale = g.item() / static_cast<float>(n);
+                     NDArray dx = NDArray::empty(p.shape());
+                     const float* pp = p.data();
+                     float* dp = dx.data();
+                     for (int64_t i = 0; i < n * c; ++i) dp[i] = pp[i] * scale;
+                     for (int64_t r = 0; r < n; ++r) {
+                       dp[r * c + static_cast<int64_t>(label[r])] -= scale;
+                     }
+                     return {dx, NDArray()};  // labels get no gradient
+                   });
 }
 
+// (input - target)² averaged: d/dinput = 2·(input - target)·g/n, d/dtarget its negative
+// (saved: input - target).
 Tensor mse_loss(const Tensor& input, const Tensor& target) {
-  profiler::Scope scope("MseLoss", Phase::forward);
-  detail::check_defined("mse_loss", input);
-  detail::check_defined("mse_loss", target);
+  Op op("MseLoss", "mse_loss", {input, target});
   BYO_CHECK(input.shape() == target.shape())
       << "mse_loss: input " << shape_str(input.shape()) << " and target "
       << shape_str(target.shape()) << " must have the same shape";
@@ -196,10 +153,13 @@ Tensor mse_loss(const Tensor& input, const Tensor& target) {
   double total = 0.0;
   for (int64_t i = 0; i < diff.numel(); ++i) total += static_cast<double>(dp[i]) * dp[i];
   NDArray loss = NDArray::scalar(static_cast<float>(total / static_cast<double>(diff.numel())));
-  if (!any_requires_grad({input, target})) return Tensor(loss);
-  auto node = std::make_shared<MseLossBackward>();
-  node->save_for_backward({diff});
-  return make_result(loss, std::move(node), {input, target});
+  return op.record(loss, {diff}, [](const Node& n, const NDArray& g) -> Grads {
+    const NDArray& diff = n.saved(0);
+    const float scale = 2.0f * g.item() / static_cast<float>(diff.numel());
+    NDArray grad = diff.map([scale](float d) { return d * scale; });
+    return {n.needs_input_grad(0) ? grad : NDArray(),
+            n.needs_input_grad(1) ? grad.map([](float v) { return -v; }) : NDArray()};
+  });
 }
 
 }  // namespace byo

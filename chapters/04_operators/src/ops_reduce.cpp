@@ -7,7 +7,6 @@
 #include "byo/broadcast.h"
 #include "byo/operators.h"
 #include "byo/ops.h"
-#include "byo/profiler.h"
 #include "op_util.h"
 
 namespace byo {
@@ -32,7 +31,8 @@ std::vector<int64_t> detail::normalize_dims(const char* op, const std::vector<in
 
 namespace {
 
-using profiler::Phase;
+using detail::Grads;
+using detail::Op;
 
 // The shape of a keepdim result: the reduced dims of `shape` set to 1.
 Shape keepdim_shape(const Shape& shape, const std::vector<int64_t>& dims) {
@@ -43,67 +43,43 @@ Shape keepdim_shape(const Shape& shape, const std::vector<int64_t>& dims) {
 
 // out = sum or mean of x over dims: every element of x gets its slice's gradient (divided
 // by the slice's size for mean). The result is a broadcast view, so nothing is copied.
-class SumBackward : public Node {
- public:
-  SumBackward(std::vector<int64_t> dims, float scale, const char* name)
-      : dims_(std::move(dims)), scale_(scale), name_(name) {}
-  std::vector<NDArray> backward(const NDArray& g) override {
-    const Shape& x_shape = next_edges()[0].shape;
-    NDArray spread = broadcast_to(g.reshape(keepdim_shape(x_shape, dims_)), x_shape);
-    return {scale_ == 1.0f ? spread : spread * scale_};
-  }
-  std::string name() const override { return name_; }
-
- private:
-  std::vector<int64_t> dims_;
-  float scale_;
-  const char* name_;
-};
-
-// out = max of x along dim: the gradient goes to the position of the (first) maximum of
-// each slice, zero elsewhere (saved: the argmax indices, keepdim).
-class MaxBackward : public Node {
- public:
-  explicit MaxBackward(int64_t dim) : dim_(dim) {}
-  std::vector<NDArray> backward(const NDArray& g) override {
-    const Shape& x_shape = next_edges()[0].shape;
-    const NDArray index = saved(0).contiguous();  // (outer, 1, inner) as floats
-    const NDArray grad_kept = g.reshape(index.shape()).contiguous();
-    int64_t outer = 1;
-    int64_t inner = 1;
-    for (int64_t d = 0; d < dim_; ++d) outer *= x_shape[d];
-    for (size_t d = dim_ + 1; d < x_shape.size(); ++d) inner *= x_shape[d];
-    const int64_t size = x_shape[dim_];
-    // grad is x's shape viewed as (outer, size, inner); index and g are (outer, 1, inner).
-    NDArray grad = NDArray::zeros(x_shape);
-    float* out = grad.data();
-    const float* idx = index.data();
-    const float* gi = grad_kept.data();
-    for (int64_t o = 0; o < outer; ++o) {
-      for (int64_t i = 0; i < inner; ++i) {
-        const auto k = static_cast<int64_t>(idx[o * inner + i]);
-        out[(o * size + k) * inner + i] = gi[o * inner + i];
-      }
-    }
-    return {grad};
-  }
-  std::string name() const override { return "Max"; }
-
- private:
-  int64_t dim_;
-};
-
-Tensor reduce_sum(const char* op, const Tensor& x, const std::vector<int64_t>& dims, bool keepdim,
-                  bool mean) {
-  profiler::Scope scope(mean ? "Mean" : "Sum", Phase::forward);
-  detail::check_defined(op, x);
-  std::vector<int64_t> all = detail::normalize_dims(op, dims, x.dim());
+Tensor reduce_sum(const char* op_name, const Tensor& x, const std::vector<int64_t>& dims,
+                  bool keepdim, bool mean) {
+  Op op(mean ? "Mean" : "Sum", op_name, {x});
+  std::vector<int64_t> all = detail::normalize_dims(op_name, dims, x.dim());
   int64_t count = 1;
   for (int64_t d : all) count *= x.shape()[d];
-  NDArray out = mean ? x.data().mean(all, keepdim) : x.data().sum(all, keepdim);
-  if (!any_requires_grad({x})) return Tensor(out);
   const float scale = mean ? 1.0f / static_cast<float>(count) : 1.0f;
-  return make_result(out, std::make_shared<SumBackward>(all, scale, mean ? "Mean" : "Sum"), {x});
+  return op.record(mean ? x.data().mean(all, keepdim) : x.data().sum(all, keepdim), {},
+                   [all, scale](const Node& n, const NDArray& g) -> Grads {
+                     const Shape& x_shape = n.next_edges()[0].shape;
+                     NDArray spread = broadcast_to(g.reshape(keepdim_shape(x_shape, all)), x_shape);
+                     return {scale == 1.0f ? spread : spread * scale};
+                   });
+}
+
+// The gradient of max along dim: the output gradient goes to the position of the (first)
+// maximum of each slice, zero elsewhere (saved: the argmax indices, keepdim).
+NDArray max_backward(const Shape& x_shape, int64_t dim, const NDArray& argmax, const NDArray& g) {
+  const NDArray index = argmax.contiguous();  // (outer, 1, inner) as floats
+  const NDArray grad_kept = g.reshape(index.shape()).contiguous();
+  int64_t outer = 1;
+  int64_t inner = 1;
+  for (int64_t d = 0; d < dim; ++d) outer *= x_shape[d];
+  for (size_t d = dim + 1; d < x_shape.size(); ++d) inner *= x_shape[d];
+  const int64_t size = x_shape[dim];
+  // grad is x's shape viewed as (outer, size, inner); index and g are (outer, 1, inner).
+  NDArray grad = NDArray::zeros(x_shape);
+  float* out = grad.data();
+  const float* idx = index.data();
+  const float* gi = grad_kept.data();
+  for (int64_t o = 0; o < outer; ++o) {
+    for (int64_t i = 0; i < inner; ++i) {
+      const auto k = static_cast<int64_t>(idx[o * inner + i]);
+      out[(o * size + k) * inner + i] = gi[o * inner + i];
+    }
+  }
+  return grad;
 }
 
 }  // namespace
@@ -118,16 +94,14 @@ Tensor mean(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) {
 }
 
 Tensor max(const Tensor& x, int64_t dim, bool keepdim) {
-  profiler::Scope scope("Max", Phase::forward);
-  detail::check_defined("max", x);
+  Op op("Max", "max", {x});
   BYO_CHECK(x.dim() > 0) << "max: a 0-d tensor has no dim " << dim;
   const int64_t d = normalize_dim(dim, x.dim());
   BYO_CHECK(x.size(d) > 0) << "max: dim " << dim << " of " << shape_str(x.shape()) << " is empty";
-  NDArray out = x.data().max(d, keepdim);
-  if (!any_requires_grad({x})) return Tensor(out);
-  auto node = std::make_shared<MaxBackward>(d);
-  node->save_for_backward({x.data().argmax(d, /*keepdim=*/true)});
-  return make_result(out, std::move(node), {x});
+  return op.record(x.data().max(d, keepdim), {x.data().argmax(d, /*keepdim=*/true)},
+                   [d](const Node& n, const NDArray& g) -> Grads {
+                     return {max_backward(n.next_edges()[0].shape, d, n.saved(0), g)};
+                   });
 }
 
 }  // namespace byo

@@ -3,45 +3,25 @@
 
 #include "byo/autograd.h"
 #include "byo/ops.h"
-#include "byo/profiler.h"
 #include "op_util.h"
 
 namespace byo {
 
 namespace {
 
-using profiler::Phase;
+using detail::Grads;
+using detail::Op;
 
 // reshape, view, flatten: the gradient is the output gradient in the input's shape.
-class ReshapeBackward : public Node {
- public:
-  explicit ReshapeBackward(const char* name) : name_(name) {}
-  std::vector<NDArray> backward(const NDArray& g) override {
-    return {g.reshape(next_edges()[0].shape)};
-  }
-  std::string name() const override { return name_; }
-
- private:
-  const char* name_;
-};
+Grads reshape_back(const Node& n, const NDArray& g) { return {g.reshape(n.next_edges()[0].shape)}; }
 
 // permute, transpose: the gradient is permuted back by the inverse permutation.
-class PermuteBackward : public Node {
- public:
-  PermuteBackward(const std::vector<int64_t>& dims, const char* name)
-      : inverse_(dims.size()), name_(name) {
-    for (size_t i = 0; i < dims.size(); ++i) inverse_[dims[i]] = static_cast<int64_t>(i);
-  }
-  std::vector<NDArray> backward(const NDArray& g) override { return {g.permute(inverse_)}; }
-  std::string name() const override { return name_; }
-
- private:
-  std::vector<int64_t> inverse_;
-  const char* name_;
-};
-
-Tensor record_reshape(const char* name, const Tensor& x, NDArray out) {
-  return make_result(std::move(out), std::make_shared<ReshapeBackward>(name), {x});
+Tensor record_permute(Op& op, const Tensor& x, const std::vector<int64_t>& dims) {
+  std::vector<int64_t> inverse(dims.size());
+  for (size_t i = 0; i < dims.size(); ++i) inverse[dims[i]] = static_cast<int64_t>(i);
+  return op.record(x.data().permute(dims), {}, [inverse](const Node&, const NDArray& g) -> Grads {
+    return {g.permute(inverse)};
+  });
 }
 
 // Every dim in [0, ndim) exactly once, negatives allowed; returns them normalised.
@@ -64,41 +44,33 @@ std::vector<int64_t> check_permutation(const std::vector<int64_t>& dims, const S
 }  // namespace
 
 Tensor reshape(const Tensor& x, const Shape& shape) {
-  profiler::Scope scope("Reshape", Phase::forward);
-  detail::check_defined("reshape", x);
-  return record_reshape("Reshape", x, x.data().reshape(shape));
+  Op op("Reshape", "reshape", {x});
+  return op.record(x.data().reshape(shape), {}, reshape_back);
 }
 
 Tensor view(const Tensor& x, const Shape& shape) {
-  profiler::Scope scope("View", Phase::forward);
-  detail::check_defined("view", x);
-  return record_reshape("View", x, x.data().view(shape));
+  Op op("View", "view", {x});
+  return op.record(x.data().view(shape), {}, reshape_back);
 }
 
 Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
-  profiler::Scope scope("Flatten", Phase::forward);
-  detail::check_defined("flatten", x);
-  return record_reshape("Flatten", x, x.data().flatten(start_dim, end_dim));
+  Op op("Flatten", "flatten", {x});
+  return op.record(x.data().flatten(start_dim, end_dim), {}, reshape_back);
 }
 
 Tensor permute(const Tensor& x, const std::vector<int64_t>& dims) {
-  profiler::Scope scope("Permute", Phase::forward);
-  detail::check_defined("permute", x);
-  const std::vector<int64_t> normalised = check_permutation(dims, x.shape());
-  return make_result(x.data().permute(normalised),
-                     std::make_shared<PermuteBackward>(normalised, "Permute"), {x});
+  Op op("Permute", "permute", {x});
+  return record_permute(op, x, check_permutation(dims, x.shape()));
 }
 
 Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
-  profiler::Scope scope("Transpose", Phase::forward);
-  detail::check_defined("transpose", x);
+  Op op("Transpose", "transpose", {x});
   const int64_t d0 = normalize_dim(dim0, x.dim());
   const int64_t d1 = normalize_dim(dim1, x.dim());
   std::vector<int64_t> dims(x.dim());
   for (int64_t i = 0; i < x.dim(); ++i) dims[i] = i;
   std::swap(dims[d0], dims[d1]);
-  return make_result(x.data().permute(dims), std::make_shared<PermuteBackward>(dims, "Transpose"),
-                     {x});
+  return record_permute(op, x, dims);
 }
 
 }  // namespace byo
