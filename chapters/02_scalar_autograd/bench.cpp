@@ -17,12 +17,14 @@
 
 namespace {
 
+using byo::scalar::Scalar;
+
 // y = tanh(y) repeated: one node per operation, the longest graph for its size.
 void BM_ChainTanh(benchmark::State& state) {
   const auto length = state.range(0);
   for (auto _ : state) {
-    byo::Scalar x = 0.5;
-    byo::Scalar y = x;
+    Scalar x = 0.5;
+    Scalar y = x;
     for (int64_t i = 0; i < length; ++i) y = tanh(y);
     y.backward();
     benchmark::DoNotOptimize(x.grad());
@@ -35,19 +37,19 @@ BENCHMARK(BM_ChainTanh)->Arg(1000)->Arg(100'000)->Unit(benchmark::kMillisecond);
 // One step of the demo's training: forward on 100 points, hinge loss, backward.
 void BM_MoonsStep(benchmark::State& state) {
   byo::Generator gen(0);
-  const byo::data::Moons moons = byo::data::make_moons(100, 0.1, gen);
-  const byo::micro::MLP model(2, {16, 16, 1}, gen);
+  const byo::scalar::Moons moons = byo::scalar::make_moons(100, 0.1, gen);
+  const byo::scalar::MLP model(2, {16, 16, 1}, gen);
   const auto loss_of_model = [&] {
-    std::vector<byo::Scalar> scores;
+    std::vector<Scalar> scores;
     for (const auto& [x, y] : moons.points) {
-      const std::vector<byo::Scalar> input{x, y};
+      const std::vector<Scalar> input{x, y};
       scores.push_back(model(input)[0]);
     }
-    return byo::micro::hinge_loss(scores, moons.labels);
+    return byo::scalar::hinge_loss(scores, moons.labels);
   };
-  const size_t nodes = byo::topological_sort(loss_of_model().node()).size();
+  const size_t nodes = byo::scalar::topological_sort(loss_of_model().node()).size();
   for (auto _ : state) {
-    const byo::Scalar loss = loss_of_model();
+    const Scalar loss = loss_of_model();
     model.zero_grad();
     loss.backward();
   }

@@ -17,6 +17,8 @@
 
 namespace {
 
+using byo::scalar::Scalar;
+
 struct Options {
   std::string dot_path;
   int steps = 100;
@@ -51,7 +53,6 @@ Options parse(int argc, char** argv) {
 
 // o = tanh(x1 w1 + x2 w2 + b), every value named so that the picture reads like the formula.
 void show_neuron(const std::string& dot_path) {
-  using byo::Scalar;
   Scalar x1(2.0, "x1"), x2(-1.0, "x2");
   Scalar w1(-0.5, "w1"), w2(1.5, "w2");
   Scalar b(3.0, "b");
@@ -70,7 +71,7 @@ void show_neuron(const std::string& dot_path) {
   }
   if (!dot_path.empty()) {
     std::ofstream file(dot_path);
-    file << byo::to_dot(o);
+    file << byo::scalar::to_dot(o);
     BYO_CHECK(file.good()) << "ch02_demo: could not write " << dot_path;
     std::printf("  graph written to %s (render: dot -Tsvg %s -o neuron.svg)\n", dot_path.c_str(),
                 dot_path.c_str());
@@ -79,7 +80,7 @@ void show_neuron(const std::string& dot_path) {
 
 // The plane as text: the model's class for each character cell ('-' for the upper moon's
 // side, '+' for the lower's), with the training points drawn on top (o upper, x lower).
-void print_decision_map(const byo::micro::MLP& model, const byo::data::Moons& moons) {
+void print_decision_map(const byo::scalar::MLP& model, const byo::scalar::Moons& moons) {
   constexpr int kCols = 64, kRows = 20;
   constexpr double kLeft = -1.5, kRight = 2.5, kTop = 1.5, kBottom = -1.0;
   std::vector<std::string> map(kRows, std::string(kCols, ' '));
@@ -87,7 +88,7 @@ void print_decision_map(const byo::micro::MLP& model, const byo::data::Moons& mo
     for (int c = 0; c < kCols; ++c) {
       const double x = kLeft + (c + 0.5) * (kRight - kLeft) / kCols;
       const double y = kTop - (r + 0.5) * (kTop - kBottom) / kRows;
-      const std::vector<byo::Scalar> input{x, y};
+      const std::vector<Scalar> input{x, y};
       map[r][c] = model(input)[0].data() > 0.0 ? '+' : '-';
     }
   }
@@ -105,9 +106,9 @@ void print_decision_map(const byo::micro::MLP& model, const byo::data::Moons& mo
 // learning rate that decays linearly from lr to lr / 10.
 double train_moons(const Options& options) {
   byo::Generator gen(options.seed);
-  const byo::data::Moons moons = byo::data::make_moons(options.samples, 0.1, gen);
-  const byo::micro::MLP model(2, {16, 16, 1}, gen);
-  std::vector<byo::Scalar> params = model.parameters();
+  const byo::scalar::Moons moons = byo::scalar::make_moons(options.samples, 0.1, gen);
+  const byo::scalar::MLP model(2, {16, 16, 1}, gen);
+  std::vector<Scalar> params = model.parameters();
   std::printf("\nTwo moons: %d points, noise 0.1; %s\n", options.samples,
               model.to_string().c_str());
 
@@ -116,16 +117,16 @@ double train_moons(const Options& options) {
   const byo::Timer timer;
   const std::clock_t cpu_start = std::clock();  // CPU time too: the wall clock counts other jobs
   for (int step = 0; step <= options.steps; ++step) {
-    std::vector<byo::Scalar> scores;
+    std::vector<Scalar> scores;
     for (const auto& [x, y] : moons.points) {
-      const std::vector<byo::Scalar> input{x, y};
+      const std::vector<Scalar> input{x, y};
       scores.push_back(model(input)[0]);
     }
-    byo::Scalar l2 = 0.0;
-    for (const byo::Scalar& p : params) l2 = l2 + p * p;
-    const byo::Scalar loss = byo::micro::hinge_loss(scores, moons.labels) + 1e-4 * l2;
-    acc = byo::micro::accuracy(scores, moons.labels);
-    if (step == 0) nodes = byo::topological_sort(loss.node()).size();
+    Scalar l2 = 0.0;
+    for (const Scalar& p : params) l2 = l2 + p * p;
+    const Scalar loss = byo::scalar::hinge_loss(scores, moons.labels) + 1e-4 * l2;
+    acc = byo::scalar::accuracy(scores, moons.labels);
+    if (step == 0) nodes = byo::scalar::topological_sort(loss.node()).size();
     if (step % 10 == 0 || step == options.steps) {
       std::printf("  step %3d   loss %.4f   accuracy %5.1f%%\n", step, loss.data(), 100 * acc);
     }
@@ -134,7 +135,7 @@ double train_moons(const Options& options) {
     model.zero_grad();
     loss.backward();
     const double lr = options.lr * (1.0 - 0.9 * step / options.steps);
-    for (byo::Scalar& p : params) p.set_data(p.data() - lr * p.grad());
+    for (Scalar& p : params) p.set_data(p.data() - lr * p.grad());
   }
   const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
   std::printf("%d steps in %.2f s (CPU %.2f s); each step's graph has %zu nodes\n", options.steps,

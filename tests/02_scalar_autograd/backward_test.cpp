@@ -9,7 +9,7 @@
 #include "byo/check.h"
 #include "byo/scalar.h"
 
-namespace byo {
+namespace byo::scalar {
 namespace {
 
 TEST(Backward, TopologicalSortPutsInputsFirst) {
@@ -152,4 +152,4 @@ TEST(Backward, LabelsAndOps) {
 }
 
 }  // namespace
-}  // namespace byo
+}  // namespace byo::scalar

@@ -10,7 +10,7 @@
 
 #include "byo/scalar.h"
 
-namespace byo {
+namespace byo::scalar {
 namespace {
 
 constexpr int kChain = 100'000;
@@ -92,4 +92,4 @@ TEST(DeepGraph, ToDotOfAHundredThousandOperations) {
 }
 
 }  // namespace
-}  // namespace byo
+}  // namespace byo::scalar

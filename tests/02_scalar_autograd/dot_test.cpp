@@ -6,7 +6,7 @@
 
 #include "byo/scalar.h"
 
-namespace byo {
+namespace byo::scalar {
 namespace {
 
 int count(const std::string& text, const std::string& what) {
@@ -72,4 +72,4 @@ TEST(Print, DataGradAndOp) {
 }
 
 }  // namespace
-}  // namespace byo
+}  // namespace byo::scalar

@@ -9,7 +9,7 @@
 #include "byo/check.h"
 #include "byo/scalar_gradcheck.h"
 
-namespace byo {
+namespace byo::scalar {
 namespace {
 
 // x^2 with a backward that forgets the factor 2.
@@ -105,4 +105,4 @@ TEST(Gradcheck, BadArguments) {
 }
 
 }  // namespace
-}  // namespace byo
+}  // namespace byo::scalar

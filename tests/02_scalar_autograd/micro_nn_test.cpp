@@ -12,14 +12,12 @@
 #include "byo/moons.h"
 #include "byo/scalar_gradcheck.h"
 
-namespace byo {
+namespace byo::scalar {
 namespace {
-
-using micro::Activation;
 
 TEST(MicroNN, NeuronComputesActOfWeightedSum) {
   Generator gen(1);
-  const micro::Neuron neuron(3, Activation::tanh, gen);
+  const Neuron neuron(3, Activation::tanh, gen);
   const std::vector<Scalar> params = neuron.parameters();
   ASSERT_EQ(params.size(), 4u);  // 3 weights, then the bias
   const std::vector<Scalar> x{0.5, -1.0, 2.0};
@@ -38,7 +36,7 @@ TEST(MicroNN, NeuronComputesActOfWeightedSum) {
 
 TEST(MicroNN, InitialisationIsUniformInMinusOneOne) {
   Generator gen(7);
-  const micro::Layer layer(16, 16, Activation::relu, gen);
+  const Layer layer(16, 16, Activation::relu, gen);
   double largest = 0.0;
   for (const Scalar& p : layer.parameters()) largest = std::max(largest, std::abs(p.data()));
   EXPECT_LT(largest, 1.0);
@@ -47,7 +45,7 @@ TEST(MicroNN, InitialisationIsUniformInMinusOneOne) {
 
 TEST(MicroNN, MLPShapesParametersAndZeroGrad) {
   Generator gen(3);
-  const micro::MLP model(2, {16, 16, 1}, gen);
+  const MLP model(2, {16, 16, 1}, gen);
   EXPECT_EQ(model.parameters().size(), 2u * 16 + 16 + 16u * 16 + 16 + 16 + 1);  // 337
   EXPECT_EQ(model.to_string(), "MLP(2 -> 16 -> 16 -> 1, 337 parameters)");
   const std::vector<Scalar> x{0.3, -0.8};
@@ -63,7 +61,7 @@ TEST(MicroNN, MLPShapesParametersAndZeroGrad) {
 
 TEST(MicroNN, MLPGradientPassesGradcheck) {
   Generator gen(5);
-  const micro::MLP model(2, {4, 1}, gen);
+  const MLP model(2, {4, 1}, gen);
   // Gradient with respect to the inputs, through both layers (a point off the ReLU kinks).
   const GradcheckResult r = gradcheck([&model](std::span<const Scalar> v) { return model(v)[0]; },
                                       std::vector<double>{0.37, -0.61});
@@ -72,31 +70,31 @@ TEST(MicroNN, MLPGradientPassesGradcheck) {
 
 TEST(MicroNN, WrongSizesAreErrors) {
   Generator gen(0);
-  const micro::Neuron neuron(3, Activation::none, gen);
+  const Neuron neuron(3, Activation::none, gen);
   try {
     neuron(std::vector<Scalar>{1.0, 2.0});
     FAIL() << "a neuron of 3 inputs accepted 2";
   } catch (const Error& e) {
     EXPECT_NE(e.message().find("expected 3 inputs, got 2"), std::string::npos) << e.message();
   }
-  EXPECT_THROW(micro::Neuron(0, Activation::none, gen), Error);
-  EXPECT_THROW(micro::Layer(2, 0, Activation::none, gen), Error);
-  EXPECT_THROW(micro::MLP(2, {}, gen), Error);
-  EXPECT_THROW(micro::hinge_loss(std::vector<Scalar>{1.0}, std::vector<int>{1, 0}), Error);
-  EXPECT_THROW(micro::hinge_loss(std::vector<Scalar>{1.0}, std::vector<int>{2}), Error);
+  EXPECT_THROW(Neuron(0, Activation::none, gen), Error);
+  EXPECT_THROW(Layer(2, 0, Activation::none, gen), Error);
+  EXPECT_THROW(MLP(2, {}, gen), Error);
+  EXPECT_THROW(hinge_loss(std::vector<Scalar>{1.0}, std::vector<int>{1, 0}), Error);
+  EXPECT_THROW(hinge_loss(std::vector<Scalar>{1.0}, std::vector<int>{2}), Error);
 }
 
 TEST(MicroNN, HingeLossAndAccuracyByHand) {
   const std::vector<Scalar> scores{2.0, 0.5, -0.25, 1.0};
   const std::vector<int> labels{1, 1, 0, 0};
   // max(0, 1 - y s): 0, 0.5, 0.75, 2  -> mean 0.8125
-  EXPECT_DOUBLE_EQ(micro::hinge_loss(scores, labels).data(), 0.8125);
-  EXPECT_DOUBLE_EQ(micro::accuracy(scores, labels), 0.75);
+  EXPECT_DOUBLE_EQ(hinge_loss(scores, labels).data(), 0.8125);
+  EXPECT_DOUBLE_EQ(accuracy(scores, labels), 0.75);
 }
 
 TEST(Moons, ShapeLabelsAndExactArcsWithoutNoise) {
   Generator gen(0);
-  const data::Moons moons = data::make_moons(7, 0.0, gen);
+  const Moons moons = make_moons(7, 0.0, gen);
   ASSERT_EQ(moons.points.size(), 7u);
   ASSERT_EQ(moons.labels.size(), 7u);
   // 3 upper (label 0) at angles 0, pi/2, pi; 4 lower (label 1).
@@ -115,13 +113,13 @@ TEST(Moons, ShapeLabelsAndExactArcsWithoutNoise) {
 
 TEST(Moons, SeededAndNoisy) {
   Generator a(42), b(42), c(43);
-  const data::Moons ma = data::make_moons(50, 0.1, a);
-  const data::Moons mb = data::make_moons(50, 0.1, b);
-  const data::Moons mc = data::make_moons(50, 0.1, c);
+  const Moons ma = make_moons(50, 0.1, a);
+  const Moons mb = make_moons(50, 0.1, b);
+  const Moons mc = make_moons(50, 0.1, c);
   EXPECT_EQ(ma.points, mb.points);
   EXPECT_NE(ma.points, mc.points);
-  EXPECT_THROW(data::make_moons(1, 0.1, a), Error);
-  EXPECT_THROW(data::make_moons(10, -0.1, a), Error);
+  EXPECT_THROW(make_moons(1, 0.1, a), Error);
+  EXPECT_THROW(make_moons(10, -0.1, a), Error);
 }
 
 // The chapter's promise, as the demo trains but on 40 points instead of 100: gradient
@@ -129,8 +127,8 @@ TEST(Moons, SeededAndNoisy) {
 // loss falls.
 TEST(MicroNN, MLPLearnsTwoMoons) {
   Generator gen(0);
-  const data::Moons moons = data::make_moons(40, 0.1, gen);
-  const micro::MLP model(2, {16, 16, 1}, gen);
+  const Moons moons = make_moons(40, 0.1, gen);
+  const MLP model(2, {16, 16, 1}, gen);
   std::vector<Scalar> params = model.parameters();
   const int steps = 100;
   double first_loss = 0.0, loss_value = 0.0, acc = 0.0;
@@ -139,9 +137,9 @@ TEST(MicroNN, MLPLearnsTwoMoons) {
     for (const auto& [x, y] : moons.points) scores.push_back(model(std::vector<Scalar>{x, y})[0]);
     Scalar l2 = 0.0;
     for (const Scalar& p : params) l2 = l2 + p * p;
-    const Scalar loss = micro::hinge_loss(scores, moons.labels) + 1e-4 * l2;
+    const Scalar loss = hinge_loss(scores, moons.labels) + 1e-4 * l2;
     loss_value = loss.data();
-    acc = micro::accuracy(scores, moons.labels);
+    acc = accuracy(scores, moons.labels);
     if (step == 0) first_loss = loss_value;
     if (step == steps) break;
     model.zero_grad();
@@ -154,4 +152,4 @@ TEST(MicroNN, MLPLearnsTwoMoons) {
 }
 
 }  // namespace
-}  // namespace byo
+}  // namespace byo::scalar

@@ -9,7 +9,7 @@
 #include "byo/scalar.h"
 #include "byo/scalar_gradcheck.h"
 
-namespace byo {
+namespace byo::scalar {
 namespace {
 
 // d(op(a, b))/da and /db after backward(), with the value.
@@ -167,4 +167,4 @@ TEST(ScalarOps, GradcheckEveryOperation) {
 }
 
 }  // namespace
-}  // namespace byo
+}  // namespace byo::scalar

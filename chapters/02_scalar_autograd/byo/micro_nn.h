@@ -14,8 +14,7 @@
 #include "byo/random.h"
 #include "byo/scalar.h"
 
-/// @brief The micrograd-style network of chapter 2 (not chapter 5's `byo::nn`).
-namespace byo::micro {
+namespace byo::scalar {
 
 /// @brief The function a neuron applies to w·x + b.
 enum class Activation {
@@ -89,4 +88,4 @@ Scalar hinge_loss(std::span<const Scalar> scores, std::span<const int> labels);
 /// @brief The fraction of samples whose score has the label's sign (> 0 means label 1).
 double accuracy(std::span<const Scalar> scores, std::span<const int> labels);
 
-}  // namespace byo::micro
+}  // namespace byo::scalar

@@ -8,7 +8,7 @@
 
 #include "byo/random.h"
 
-namespace byo::data {
+namespace byo::scalar {
 
 /// @brief Points in the plane and their class, 0 or 1.
 struct Moons {
@@ -25,4 +25,4 @@ struct Moons {
 /// make_moons, without the shuffle.
 Moons make_moons(int64_t n_samples, double noise, Generator& gen);
 
-}  // namespace byo::data
+}  // namespace byo::scalar

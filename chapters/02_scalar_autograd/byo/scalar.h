@@ -1,5 +1,5 @@
 /// @file
-/// @brief `byo::Scalar`: reverse-mode automatic differentiation on single numbers.
+/// @brief `byo::scalar::Scalar`: reverse-mode automatic differentiation on single numbers.
 ///
 /// A Scalar is a handle to a node of a graph. Every operation makes a new node that
 /// remembers its inputs and a *backward* function: given the gradient of the final
@@ -25,7 +25,13 @@
 #include <string>
 #include <vector>
 
-namespace byo {
+/// @brief Chapter 2's side trip: autograd on single numbers, as micrograd's `Value`.
+///
+/// `Scalar`, its `Node`, its gradcheck, the micrograd-style `MLP` and the two-moons data
+/// live here, apart from `byo`, because chapter 4 grows the same ideas for tensors under
+/// the same names (`byo::Node`, `byo::gradcheck`): any set of chapter headers can be
+/// included together.
+namespace byo::scalar {
 
 struct Node;
 
@@ -176,4 +182,4 @@ Scalar sigmoid(const Scalar& x);
 /// @brief max(x, 0); its gradient at 0 is taken as 0, as in PyTorch.
 Scalar relu(const Scalar& x);
 
-}  // namespace byo
+}  // namespace byo::scalar

@@ -18,7 +18,7 @@
 
 #include "byo/scalar.h"
 
-namespace byo {
+namespace byo::scalar {
 
 /// @brief A function of several Scalars, the kind gradcheck differentiates.
 using ScalarFunction = std::function<Scalar(std::span<const Scalar> inputs)>;
@@ -61,4 +61,4 @@ GradcheckResult compare_gradients(std::span<const double> analytic, std::span<co
 GradcheckResult gradcheck(const ScalarFunction& f, std::span<const double> x,
                           const GradcheckOptions& options = {});
 
-}  // namespace byo
+}  // namespace byo::scalar

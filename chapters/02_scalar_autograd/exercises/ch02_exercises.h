@@ -13,7 +13,7 @@
 #include "byo/scalar.h"
 
 /// @brief The learner's side of chapter 2's exercises.
-namespace byo::exercises {
+namespace byo::scalar::exercises {
 
 /// @brief Exercise 1 (tanh_backward.cpp): tanh, with the backward written by you.
 Scalar tanh_exercise(const Scalar& x);
@@ -55,4 +55,4 @@ inline double two_neuron_loss(const TwoNeuron& net, const TwoNeuronSample& sampl
 /// The result uses the TwoNeuron fields for the gradients: `.w1` holds dL/dw1, and so on.
 TwoNeuron two_neuron_gradient(const TwoNeuron& net, const TwoNeuronSample& sample);
 
-}  // namespace byo::exercises
+}  // namespace byo::scalar::exercises

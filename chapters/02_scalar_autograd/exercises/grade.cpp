@@ -18,7 +18,7 @@
 namespace {
 
 using byo::GradeResult;
-using byo::Scalar;
+using byo::scalar::Scalar;
 
 std::string format(const char* pattern, double a, double b = 0.0, double c = 0.0) {
   char buffer[256];
@@ -27,11 +27,11 @@ std::string format(const char* pattern, double a, double b = 0.0, double c = 0.0
 }
 
 // Gradchecks `f` at every point of `points`; the worst point decides.
-GradeResult check_at_points(const char* what, const byo::ScalarFunction& f,
+GradeResult check_at_points(const char* what, const byo::scalar::ScalarFunction& f,
                             const std::vector<double>& points) {
   GradeResult grade{true, 0.0, ""};
   for (double x : points) {
-    const byo::GradcheckResult r = gradcheck(f, std::vector<double>{x});
+    const byo::scalar::GradcheckResult r = gradcheck(f, std::vector<double>{x});
     grade.worst_error = std::max(grade.worst_error, r.max_abs_error);
     if (!r.passed && grade.passed) {
       grade.passed = false;
@@ -42,7 +42,7 @@ GradeResult check_at_points(const char* what, const byo::ScalarFunction& f,
 }
 
 GradeResult grade_tanh() {
-  using byo::exercises::tanh_exercise;
+  using byo::scalar::exercises::tanh_exercise;
   const std::vector<double> points{-3.0, -1.1, -0.3, 0.0, 0.4, 1.7, 5.0};
   for (double x : points) {
     const double value = tanh_exercise(Scalar(x)).data();
@@ -59,7 +59,7 @@ GradeResult grade_tanh() {
 }
 
 GradeResult grade_softplus() {
-  using byo::exercises::softplus;
+  using byo::scalar::exercises::softplus;
   // Values: far out on both sides is where the naive log(1 + exp(x)) breaks.
   for (double x : {-800.0, -30.0, -1.0, 0.0, 2.5, 30.0, 800.0}) {
     const double expected = std::max(x, 0.0) + std::log1p(std::exp(-std::abs(x)));
@@ -80,21 +80,22 @@ GradeResult grade_softplus() {
 }
 
 GradeResult grade_two_neuron() {
-  using byo::exercises::TwoNeuron;
-  using byo::exercises::TwoNeuronSample;
+  using byo::scalar::exercises::TwoNeuron;
+  using byo::scalar::exercises::TwoNeuronSample;
   byo::Generator gen(2);
   GradeResult grade{true, 0.0, ""};
   for (int trial = 0; trial < 20; ++trial) {
     const TwoNeuron net{gen.normal(), gen.normal(), gen.normal(), gen.normal(), gen.normal()};
     const TwoNeuronSample sample{gen.uniform(-2, 2), gen.uniform(-2, 2), gen.uniform()};
-    const TwoNeuron g = byo::exercises::two_neuron_gradient(net, sample);
+    const TwoNeuron g = byo::scalar::exercises::two_neuron_gradient(net, sample);
     const std::vector<double> analytic{g.w1, g.w2, g.b1, g.v, g.c};
     const std::vector<double> params{net.w1, net.w2, net.b1, net.v, net.c};
     const auto loss = [&sample](std::span<const double> p) {
-      return byo::exercises::two_neuron_loss(TwoNeuron{p[0], p[1], p[2], p[3], p[4]}, sample);
+      return byo::scalar::exercises::two_neuron_loss(TwoNeuron{p[0], p[1], p[2], p[3], p[4]},
+                                                     sample);
     };
-    const byo::GradcheckResult r =
-        byo::compare_gradients(analytic, byo::numerical_gradient(loss, params));
+    const byo::scalar::GradcheckResult r =
+        byo::scalar::compare_gradients(analytic, byo::scalar::numerical_gradient(loss, params));
     grade.worst_error = std::max(grade.worst_error, r.max_abs_error);
     if (!r.passed && grade.passed) {
       static const char* const names[] = {"w1", "w2", "b1", "v", "c"};

@@ -12,10 +12,10 @@
 #include "byo/check.h"
 #include "ch02_exercises.h"
 
-namespace byo::exercises {
+namespace byo::scalar::exercises {
 
 Scalar softplus([[maybe_unused]] const Scalar& x) {
   BYO_NOT_IMPLEMENTED();  // your operation here
 }
 
-}  // namespace byo::exercises
+}  // namespace byo::scalar::exercises

@@ -10,7 +10,7 @@
 #include "byo/check.h"
 #include "ch02_exercises.h"
 
-namespace byo::exercises {
+namespace byo::scalar::exercises {
 
 Scalar tanh_exercise(const Scalar& x) {
   return Scalar::make(std::tanh(x.data()), {x}, "tanh", []([[maybe_unused]] const Node& out) {
@@ -18,4 +18,4 @@ Scalar tanh_exercise(const Scalar& x) {
   });
 }
 
-}  // namespace byo::exercises
+}  // namespace byo::scalar::exercises

@@ -11,11 +11,11 @@
 #include "byo/check.h"
 #include "ch02_exercises.h"
 
-namespace byo::exercises {
+namespace byo::scalar::exercises {
 
 TwoNeuron two_neuron_gradient([[maybe_unused]] const TwoNeuron& net,
                               [[maybe_unused]] const TwoNeuronSample& sample) {
   BYO_NOT_IMPLEMENTED();  // your gradient here
 }
 
-}  // namespace byo::exercises
+}  // namespace byo::scalar::exercises

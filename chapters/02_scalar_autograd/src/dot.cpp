@@ -7,7 +7,7 @@
 
 #include "byo/scalar.h"
 
-namespace byo {
+namespace byo::scalar {
 namespace {
 
 // Inside a record label these characters delimit fields; a literal one needs a backslash.
@@ -67,4 +67,4 @@ std::ostream& operator<<(std::ostream& out, const Scalar& s) {
   return out << ")";
 }
 
-}  // namespace byo
+}  // namespace byo::scalar

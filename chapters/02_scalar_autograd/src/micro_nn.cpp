@@ -4,7 +4,7 @@
 
 #include "byo/check.h"
 
-namespace byo::micro {
+namespace byo::scalar {
 
 Neuron::Neuron(int64_t n_inputs, Activation activation, Generator& gen) : activation_(activation) {
   BYO_CHECK(n_inputs > 0) << "Neuron: needs at least one input, got n_inputs = " << n_inputs;
@@ -114,4 +114,4 @@ double accuracy(std::span<const Scalar> scores, std::span<const int> labels) {
   return static_cast<double>(correct) / static_cast<double>(scores.size());
 }
 
-}  // namespace byo::micro
+}  // namespace byo::scalar

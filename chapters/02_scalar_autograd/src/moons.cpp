@@ -7,7 +7,7 @@
 
 #include "byo/check.h"
 
-namespace byo::data {
+namespace byo::scalar {
 
 Moons make_moons(int64_t n_samples, double noise, Generator& gen) {
   BYO_CHECK(n_samples >= 2) << "make_moons: needs at least 2 samples, got " << n_samples;
@@ -31,4 +31,4 @@ Moons make_moons(int64_t n_samples, double noise, Generator& gen) {
   return moons;
 }
 
-}  // namespace byo::data
+}  // namespace byo::scalar

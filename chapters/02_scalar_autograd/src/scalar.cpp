@@ -9,7 +9,7 @@
 
 #include "byo/check.h"
 
-namespace byo {
+namespace byo::scalar {
 
 // The default destructor would release `inputs`, whose last owner destroys its own
 // inputs, and so on: one stack frame per node, and a chain of 100,000 operations
@@ -179,4 +179,4 @@ Scalar relu(const Scalar& x) {
   });
 }
 
-}  // namespace byo
+}  // namespace byo::scalar

@@ -9,7 +9,7 @@
 
 #include "byo/check.h"
 
-namespace byo {
+namespace byo::scalar {
 
 std::string GradcheckResult::summary() const {
   if (analytic.empty()) return "no inputs";
@@ -84,4 +84,4 @@ GradcheckResult gradcheck(const ScalarFunction& f, std::span<const double> x,
   return compare_gradients(analytic, numerical_gradient(value, x, options.eps), options);
 }
 
-}  // namespace byo
+}  // namespace byo::scalar

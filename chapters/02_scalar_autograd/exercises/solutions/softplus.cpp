@@ -5,7 +5,7 @@
 
 #include "ch02_exercises.h"
 
-namespace byo::exercises {
+namespace byo::scalar::exercises {
 
 Scalar softplus(const Scalar& x) {
   // log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): e^-|x| <= 1 never overflows.
@@ -19,4 +19,4 @@ Scalar softplus(const Scalar& x) {
   });
 }
 
-}  // namespace byo::exercises
+}  // namespace byo::scalar::exercises

@@ -4,7 +4,7 @@
 
 #include "ch02_exercises.h"
 
-namespace byo::exercises {
+namespace byo::scalar::exercises {
 
 Scalar tanh_exercise(const Scalar& x) {
   return Scalar::make(std::tanh(x.data()), {x}, "tanh", [](const Node& out) {
@@ -13,4 +13,4 @@ Scalar tanh_exercise(const Scalar& x) {
   });
 }
 
-}  // namespace byo::exercises
+}  // namespace byo::scalar::exercises

@@ -4,7 +4,7 @@
 
 #include "ch02_exercises.h"
 
-namespace byo::exercises {
+namespace byo::scalar::exercises {
 
 TwoNeuron two_neuron_gradient(const TwoNeuron& net, const TwoNeuronSample& sample) {
   // Forward, keeping the intermediate values that the derivatives need.
@@ -26,4 +26,4 @@ TwoNeuron two_neuron_gradient(const TwoNeuron& net, const TwoNeuronSample& sampl
   return grad;
 }
 
-}  // namespace byo::exercises
+}  // namespace byo::scalar::exercises
