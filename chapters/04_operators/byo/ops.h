@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "byo/tensor.h"
@@ -96,6 +98,35 @@ Tensor softmax(const Tensor& x, int64_t dim);
 Tensor cross_entropy(const Tensor& logits, const Tensor& labels);
 /// @brief Mean of (input - target)², shapes equal.
 Tensor mse_loss(const Tensor& input, const Tensor& target);
+/// @}
+
+/// @name Views and slicing (src/ops_index.cpp)
+/// The forward is a view of the input where one exists (expand, unsqueeze, squeeze,
+/// narrow, select); the backward puts the output gradient back where the view took its
+/// elements from, zeros elsewhere.
+/// @{
+/// @brief x viewed as the larger `shape` (stride 0 on each stretched dim); -1 keeps a
+///        size. The gradient sums over the stretched dims (`sum_to`).
+Tensor expand(const Tensor& x, const Shape& shape);
+/// @brief Inserts a dim of size 1 at `dim`, in [-(x.dim()+1), x.dim()].
+Tensor unsqueeze(const Tensor& x, int64_t dim);
+/// @brief Removes every dim of size 1.
+Tensor squeeze(const Tensor& x);
+/// @brief Removes `dim` if its size is 1; otherwise returns x's values unchanged, as PyTorch.
+Tensor squeeze(const Tensor& x, int64_t dim);
+/// @brief Elements start, ..., start+length-1 along `dim` (a negative start counts from
+///        the end); throws unless the range lies inside the dim.
+Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length);
+/// @brief Fixes `dim` at `index` (negative counts from the end), removing that dim.
+Tensor select(const Tensor& x, int64_t dim, int64_t index);
+/// @brief The slices `index[0]`, `index[1]`, ... of x along `dim`, copied into a new
+///        tensor. index is 1-d (or 0-d) and holds class-style indices as floats, each an
+///        integer in [0, x.size(dim)); repeats are allowed and their gradients add up.
+Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index);
+/// @brief Joins tensors along an existing `dim`; all other sizes must agree.
+Tensor cat(const std::vector<Tensor>& tensors, int64_t dim = 0);
+/// @brief Joins tensors of one shape along a new `dim`: cat of their unsqueeze(dim).
+Tensor stack(const std::vector<Tensor>& tensors, int64_t dim = 0);
 /// @}
 
 }  // namespace byo
