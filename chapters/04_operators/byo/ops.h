@@ -129,4 +129,33 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim = 0);
 Tensor stack(const std::vector<Tensor>& tensors, int64_t dim = 0);
 /// @}
 
+/// @name More elementwise and reductions (src/ops_activation.cpp)
+/// @{
+/// @brief |x|; the gradient at 0 is 0 (sign(0) = 0), as in PyTorch.
+Tensor abs(const Tensor& x);
+/// @brief min(max(x, min), max); either bound may be absent, not both. The gradient
+///        passes where min <= x <= max and is 0 where the value was clamped.
+Tensor clamp(const Tensor& x, std::optional<float> min, std::optional<float> max = std::nullopt);
+/// @brief The larger of a and b, broadcasting; on a tie each gets half the gradient.
+Tensor maximum(const Tensor& a, const Tensor& b);
+/// @brief The smaller of a and b, broadcasting; on a tie each gets half the gradient.
+Tensor minimum(const Tensor& a, const Tensor& b);
+/// @brief a where `condition` is nonzero, else b; the three shapes broadcast together.
+///        condition gets no gradient.
+Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b);
+/// @brief Smallest value along `dim`; the gradient goes to the first minimum of each slice.
+Tensor min(const Tensor& x, int64_t dim, bool keepdim = false);
+/// @brief Index (as a float) of the largest element of the flattened x; not differentiable.
+Tensor argmax(const Tensor& x);
+/// @brief Index (as a float) of the first largest element along `dim`; not differentiable.
+Tensor argmax(const Tensor& x, int64_t dim, bool keepdim = false);
+/// @brief log(1 + x), accurate for small x.
+Tensor log1p(const Tensor& x);
+/// @brief x for x > 0, negative_slope·x otherwise.
+Tensor leaky_relu(const Tensor& x, float negative_slope = 0.01f);
+/// @brief x·Φ(x), Φ the standard normal CDF (approximate "none"), or PyTorch's tanh
+///        approximation 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (approximate "tanh").
+Tensor gelu(const Tensor& x, const std::string& approximate = "none");
+/// @}
+
 }  // namespace byo
