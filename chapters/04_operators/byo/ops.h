@@ -158,4 +158,19 @@ Tensor leaky_relu(const Tensor& x, float negative_slope = 0.01f);
 Tensor gelu(const Tensor& x, const std::string& approximate = "none");
 /// @}
 
+/// @name More losses (src/ops_loss_extra.cpp)
+/// `reduction` is "mean" (the default), "sum" or "none" (one loss per element), as in
+/// PyTorch.
+/// @{
+/// @brief -input[i, target[i]] reduced over the batch; input (N,C) holds log-probabilities
+///        (log_softmax), target (N) class indices as floats. cross_entropy(x, t) equals
+///        nll_loss(log_softmax(x, 1), t). target gets no gradient.
+Tensor nll_loss(const Tensor& input, const Tensor& target, const std::string& reduction = "mean");
+/// @brief max(x,0) - x·t + log(1 + e^-|x|) elementwise, reduced: the binary cross entropy
+///        of sigmoid(x) against t, computed without overflow. Shapes must be equal; both
+///        input and target get gradients (σ(x) - t and -x).
+Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target,
+                                        const std::string& reduction = "mean");
+/// @}
+
 }  // namespace byo
