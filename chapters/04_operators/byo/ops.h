@@ -100,10 +100,11 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& labels);
 Tensor mse_loss(const Tensor& input, const Tensor& target);
 /// @}
 
+// The forward is a view of the input where one exists (expand, unsqueeze, squeeze,
+// narrow, select); the backward puts the output gradient back where the view took its
+// elements from, zeros elsewhere.
+
 /// @name Views and slicing (src/ops_index.cpp)
-/// The forward is a view of the input where one exists (expand, unsqueeze, squeeze,
-/// narrow, select); the backward puts the output gradient back where the view took its
-/// elements from, zeros elsewhere.
 /// @{
 /// @brief x viewed as the larger `shape` (stride 0 on each stretched dim); -1 keeps a
 ///        size. The gradient sums over the stretched dims (`sum_to`).
@@ -158,9 +159,10 @@ Tensor leaky_relu(const Tensor& x, float negative_slope = 0.01f);
 Tensor gelu(const Tensor& x, const std::string& approximate = "none");
 /// @}
 
+// `reduction` is "mean" (the default), "sum" or "none" (one loss per element), as in
+// PyTorch.
+
 /// @name More losses (src/ops_loss_extra.cpp)
-/// `reduction` is "mean" (the default), "sum" or "none" (one loss per element), as in
-/// PyTorch.
 /// @{
 /// @brief -input[i, target[i]] reduced over the batch; input (N,C) holds log-probabilities
 ///        (log_softmax), target (N) class indices as floats. cross_entropy(x, t) equals
