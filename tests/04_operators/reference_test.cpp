@@ -2,76 +2,16 @@
 // The values are in data/reference.txt (checked in); PyTorch is not needed to run this.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <functional>
 #include <map>
-#include <sstream>
 #include <string>
 
+#include "../support/reference_reader.h"
 #include "byo/ops.h"
 #include "test_util.h"
 
 namespace byo {
 namespace {
-
-// One case of the file: every named tensor, by role.
-struct Case {
-  std::vector<std::pair<std::string, NDArray>> inputs;  // in file order
-  std::map<std::string, NDArray> consts;
-  NDArray grad_output;  // undefined for a scalar output
-  NDArray output;
-  std::map<std::string, NDArray> grads;
-};
-
-std::map<std::string, Case> read_reference(const std::string& path) {
-  std::ifstream file(path);
-  BYO_CHECK(file.good()) << "cannot open " << path;
-  std::map<std::string, Case> cases;
-  Case* current = nullptr;
-  std::string line;
-  while (std::getline(file, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream in(line);
-    std::string role;
-    in >> role;
-    if (role == "case") {
-      std::string name;
-      in >> name;
-      current = &cases[name];
-      continue;
-    }
-    if (role == "end") {
-      current = nullptr;
-      continue;
-    }
-    BYO_CHECK(current != nullptr) << "reference: '" << role << "' outside a case";
-    std::string name;
-    int64_t ndim = 0;
-    in >> name >> ndim;
-    Shape shape(ndim);
-    for (int64_t& s : shape) in >> s;
-    std::string colon;
-    in >> colon;
-    BYO_CHECK(colon == ":") << "reference: malformed line: " << line;
-    std::vector<float> values;
-    float v = 0;
-    while (in >> v) values.push_back(v);
-    NDArray a = NDArray::from_vector(values, shape);
-    if (role == "input")
-      current->inputs.emplace_back(name, a);
-    else if (role == "const")
-      current->consts[name] = a;
-    else if (role == "grad_output")
-      current->grad_output = a;
-    else if (role == "output")
-      current->output = a;
-    else if (role == "grad")
-      current->grads[name] = a;
-    else
-      BYO_CHECK(false) << "reference: unknown role " << role;
-  }
-  return cases;
-}
 
 using Named = std::map<std::string, Tensor>;
 
@@ -125,25 +65,12 @@ const std::map<std::string, std::function<Tensor(const Named&)>>& compositions()
   return table;
 }
 
-// float32 on both sides, different summation orders: a few ulps of the larger terms.
-constexpr float kRtol = 1e-5f;
-constexpr float kAtol = 1e-5f;
-
-void expect_matches(const NDArray& ours, const NDArray& torch, const std::string& what) {
-  ASSERT_EQ(ours.shape(), torch.shape()) << what;
-  const std::vector<float> a = ours.to_vector();
-  const std::vector<float> b = torch.to_vector();
-  for (size_t i = 0; i < a.size(); ++i) {
-    EXPECT_NEAR(a[i], b[i], kAtol + kRtol * std::abs(b[i])) << what << " element " << i;
-  }
-}
-
 class Reference : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { cases_ = read_reference("data/reference.txt"); }
-  static std::map<std::string, Case> cases_;
+  static void SetUpTestSuite() { cases_ = test::read_reference_cases("data/reference.txt"); }
+  static std::map<std::string, test::ReferenceCase> cases_;
 };
-std::map<std::string, Case> Reference::cases_;
+std::map<std::string, test::ReferenceCase> Reference::cases_;
 
 TEST_F(Reference, FileAndCompositionsAgree) {
   EXPECT_EQ(cases_.size(), compositions().size());
@@ -155,19 +82,21 @@ TEST_F(Reference, ForwardAndGradientsMatchPyTorch) {
     SCOPED_TRACE(name);
     ASSERT_TRUE(compositions().count(name)) << "no composition for " << name;
     Named tensors;
-    for (const auto& [input, value] : c.inputs) tensors[input] = Tensor(value.clone(), true);
-    for (const auto& [input, value] : c.consts) tensors[input] = Tensor(value);
+    for (const auto* e : c.with_role("input")) tensors[e->name] = Tensor(e->value.clone(), true);
+    for (const auto* e : c.with_role("const")) tensors[e->name] = Tensor(e->value);
     Tensor out = compositions().at(name)(tensors);
-    expect_matches(out.data(), c.output, "output");
-    if (c.grad_output.defined()) {
-      out.backward(Tensor(c.grad_output));
+    // float32 on both sides, different summation orders: within 1e-5 + 1e-5 relative.
+    test::expect_matches_reference(out.data(), c.at("output", "out"), "output");
+    if (c.has("grad_output", "g")) {
+      out.backward(Tensor(c.at("grad_output", "g")));
     } else {
       out.backward();
     }
-    for (const auto& [input, value] : c.inputs) {
-      ASSERT_TRUE(c.grads.count(input)) << input;
-      ASSERT_TRUE(tensors[input].grad().defined()) << input;
-      expect_matches(tensors[input].grad().data(), c.grads.at(input), "grad of " + input);
+    for (const auto* e : c.with_role("input")) {
+      ASSERT_TRUE(c.has("grad", e->name)) << e->name;
+      ASSERT_TRUE(tensors[e->name].grad().defined()) << e->name;
+      test::expect_matches_reference(tensors[e->name].grad().data(), c.at("grad", e->name),
+                                     "grad of " + e->name);
     }
   }
 }

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "byo/tensor.h"
@@ -96,6 +98,81 @@ Tensor softmax(const Tensor& x, int64_t dim);
 Tensor cross_entropy(const Tensor& logits, const Tensor& labels);
 /// @brief Mean of (input - target)², shapes equal.
 Tensor mse_loss(const Tensor& input, const Tensor& target);
+/// @}
+
+// The forward is a view of the input where one exists (expand, unsqueeze, squeeze,
+// narrow, select); the backward puts the output gradient back where the view took its
+// elements from, zeros elsewhere.
+
+/// @name Views and slicing (src/ops_index.cpp)
+/// @{
+/// @brief x viewed as the larger `shape` (stride 0 on each stretched dim); -1 keeps a
+///        size. The gradient sums over the stretched dims (`sum_to`).
+Tensor expand(const Tensor& x, const Shape& shape);
+/// @brief Inserts a dim of size 1 at `dim`, in [-(x.dim()+1), x.dim()].
+Tensor unsqueeze(const Tensor& x, int64_t dim);
+/// @brief Removes every dim of size 1.
+Tensor squeeze(const Tensor& x);
+/// @brief Removes `dim` if its size is 1; otherwise returns x's values unchanged, as PyTorch.
+Tensor squeeze(const Tensor& x, int64_t dim);
+/// @brief Elements start, ..., start+length-1 along `dim` (a negative start counts from
+///        the end); throws unless the range lies inside the dim.
+Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length);
+/// @brief Fixes `dim` at `index` (negative counts from the end), removing that dim.
+Tensor select(const Tensor& x, int64_t dim, int64_t index);
+/// @brief The slices `index[0]`, `index[1]`, ... of x along `dim`, copied into a new
+///        tensor. index is 1-d (or 0-d) and holds class-style indices as floats, each an
+///        integer in [0, x.size(dim)); repeats are allowed and their gradients add up.
+Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index);
+/// @brief Joins tensors along an existing `dim`; all other sizes must agree.
+Tensor cat(const std::vector<Tensor>& tensors, int64_t dim = 0);
+/// @brief Joins tensors of one shape along a new `dim`: cat of their unsqueeze(dim).
+Tensor stack(const std::vector<Tensor>& tensors, int64_t dim = 0);
+/// @}
+
+/// @name More elementwise and reductions (src/ops_activation.cpp)
+/// @{
+/// @brief |x|; the gradient at 0 is 0 (sign(0) = 0), as in PyTorch.
+Tensor abs(const Tensor& x);
+/// @brief min(max(x, min), max); either bound may be absent, not both. The gradient
+///        passes where min <= x <= max and is 0 where the value was clamped.
+Tensor clamp(const Tensor& x, std::optional<float> min, std::optional<float> max = std::nullopt);
+/// @brief The larger of a and b, broadcasting; on a tie each gets half the gradient.
+Tensor maximum(const Tensor& a, const Tensor& b);
+/// @brief The smaller of a and b, broadcasting; on a tie each gets half the gradient.
+Tensor minimum(const Tensor& a, const Tensor& b);
+/// @brief a where `condition` is nonzero, else b; the three shapes broadcast together.
+///        condition gets no gradient.
+Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b);
+/// @brief Smallest value along `dim`; the gradient goes to the first minimum of each slice.
+Tensor min(const Tensor& x, int64_t dim, bool keepdim = false);
+/// @brief Index (as a float) of the largest element of the flattened x; not differentiable.
+Tensor argmax(const Tensor& x);
+/// @brief Index (as a float) of the first largest element along `dim`; not differentiable.
+Tensor argmax(const Tensor& x, int64_t dim, bool keepdim = false);
+/// @brief log(1 + x), accurate for small x.
+Tensor log1p(const Tensor& x);
+/// @brief x for x > 0, negative_slope·x otherwise.
+Tensor leaky_relu(const Tensor& x, float negative_slope = 0.01f);
+/// @brief x·Φ(x), Φ the standard normal CDF (approximate "none"), or PyTorch's tanh
+///        approximation 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (approximate "tanh").
+Tensor gelu(const Tensor& x, const std::string& approximate = "none");
+/// @}
+
+// `reduction` is "mean" (the default), "sum" or "none" (one loss per element), as in
+// PyTorch.
+
+/// @name More losses (src/ops_loss_extra.cpp)
+/// @{
+/// @brief -input[i, target[i]] reduced over the batch; input (N,C) holds log-probabilities
+///        (log_softmax), target (N) class indices as floats. cross_entropy(x, t) equals
+///        nll_loss(log_softmax(x, 1), t). target gets no gradient.
+Tensor nll_loss(const Tensor& input, const Tensor& target, const std::string& reduction = "mean");
+/// @brief max(x,0) - x·t + log(1 + e^-|x|) elementwise, reduced: the binary cross entropy
+///        of sigmoid(x) against t, computed without overflow. Shapes must be equal; both
+///        input and target get gradients (σ(x) - t and -x).
+Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target,
+                                        const std::string& reduction = "mean");
 /// @}
 
 }  // namespace byo

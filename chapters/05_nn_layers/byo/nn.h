@@ -1,7 +1,8 @@
 /// @file
-/// @brief Everything of `byo::nn` in one include: Module, the layers, losses, init.
+/// @brief Everything of `byo::nn` in one include: Module, the layers, BatchNorm, losses, init.
 #pragma once
 
+#include "byo/nn/batchnorm.h"
 #include "byo/nn/init.h"
 #include "byo/nn/layers.h"
 #include "byo/nn/linear.h"

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "byo/optim/optimizer.h"
@@ -81,6 +82,10 @@ class Adam : public Optimizer {
   void load_state_dict(const nn::StateDict& state) override;
   /// @brief The settings (the learning rate lives in Optimizer::lr()).
   const AdamOptions& options() const { return options_; }
+
+ protected:
+  /// @brief As the public constructor; `name` ("AdamW") prefixes errors.
+  Adam(std::vector<Tensor> params, const AdamOptions& options, std::string name);
 
  private:
   // Per-parameter state, created on the parameter's first update.

@@ -1,5 +1,6 @@
 /// @file
-/// @brief Learning-rate schedules: `optim::LRScheduler` and `optim::StepLR` (step decay).
+/// @brief Learning-rate schedules: `optim::LRScheduler`, `optim::StepLR` (step decay),
+///        `optim::CosineAnnealingLR` and `optim::LinearLR` (warm-up).
 ///
 /// A scheduler owns no parameters; it only sets its optimiser's learning rate as a
 /// function of the epoch. StepLR multiplies it by γ every `step_size` epochs:
@@ -61,6 +62,52 @@ class StepLR : public LRScheduler {
  private:
   int64_t step_size_;
   double gamma_;
+};
+
+/// @brief Cosine annealing from base_lr down to eta_min over T_max epochs, as
+///        torch.optim.lr_scheduler.CosineAnnealingLR (without restarts):
+///
+///     lr(epoch) = eta_min + (base_lr − eta_min) · (1 + cos(π · epoch / T_max)) / 2
+///
+/// The lr falls slowly at first, fastest half way, and slowly again near eta_min, which
+/// it reaches at epoch T_max; after that the cosine climbs back, as PyTorch's does.
+class CosineAnnealingLR : public LRScheduler {
+ public:
+  /// @brief Anneals over `T_max` epochs (> 0) down to `eta_min` (≥ 0).
+  CosineAnnealingLR(Optimizer& optimizer, int64_t T_max, double eta_min = 0.0);
+
+ protected:
+  /// @brief eta_min + (base_lr − eta_min)·(1 + cos(π·epoch/T_max))/2.
+  double lr_at(int64_t epoch) const override;
+
+ private:
+  int64_t T_max_;
+  double eta_min_;
+};
+
+/// @brief A linear ramp of the lr's factor from start_factor to end_factor over
+///        total_iters epochs, then constant, as torch.optim.lr_scheduler.LinearLR. With
+///        the defaults it is a warm-up: base_lr/3 at first, base_lr after 5 epochs.
+///
+///     lr(epoch) = base_lr · (start + (end − start) · min(epoch, total_iters) / total_iters)
+///
+/// Like PyTorch's, it sets the optimiser's lr to lr(0) = base_lr·start_factor as soon as
+/// it is built, so the first epoch already trains at the reduced rate.
+class LinearLR : public LRScheduler {
+ public:
+  /// @brief Ramps over `total_iters` epochs (> 0); start_factor in (0, 1], end_factor in
+  ///        [0, 1].
+  LinearLR(Optimizer& optimizer, double start_factor = 1.0 / 3.0, double end_factor = 1.0,
+           int64_t total_iters = 5);
+
+ protected:
+  /// @brief base_lr·(start + (end − start)·min(epoch, total_iters)/total_iters).
+  double lr_at(int64_t epoch) const override;
+
+ private:
+  double start_factor_;
+  double end_factor_;
+  int64_t total_iters_;
 };
 
 }  // namespace byo::optim

@@ -7,15 +7,19 @@
 namespace byo::optim {
 
 Adam::Adam(std::vector<Tensor> params, const AdamOptions& options)
-    : Optimizer(std::move(params), options.lr(), "Adam"),
+    : Adam(std::move(params), options, "Adam") {}
+
+Adam::Adam(std::vector<Tensor> params, const AdamOptions& options, std::string name)
+    : Optimizer(std::move(params), options.lr(), std::move(name)),
       options_(options),
       state_(params_.size()) {
   BYO_CHECK(options.beta1() >= 0.0 && options.beta1() < 1.0 && options.beta2() >= 0.0 &&
             options.beta2() < 1.0)
-      << "Adam: betas (" << options.beta1() << ", " << options.beta2() << ") must lie in [0, 1)";
-  BYO_CHECK(options.eps() >= 0.0) << "Adam: eps " << options.eps() << " is negative";
+      << name_ << ": betas (" << options.beta1() << ", " << options.beta2()
+      << ") must lie in [0, 1)";
+  BYO_CHECK(options.eps() >= 0.0) << name_ << ": eps " << options.eps() << " is negative";
   BYO_CHECK(options.weight_decay() >= 0.0)
-      << "Adam: weight_decay " << options.weight_decay() << " is negative";
+      << name_ << ": weight_decay " << options.weight_decay() << " is negative";
 }
 
 void Adam::step() {
@@ -86,7 +90,7 @@ void Adam::load_state_dict(const nn::StateDict& state) {
       const float count =
           value.defined() && value.numel() == 1 ? value.contiguous().data()[0] : -1.0f;
       BYO_CHECK(count >= 1.0f && count <= 16777216.0f && count == std::floor(count))
-          << "Adam: load_state_dict: '" << name << "' is not a step count";
+          << name_ << ": load_state_dict: '" << name << "' is not a step count";
       s.step = static_cast<int64_t>(count);
     } else if (what == "exp_avg") {
       check_state_shape(name, value, i);
@@ -95,7 +99,7 @@ void Adam::load_state_dict(const nn::StateDict& state) {
       check_state_shape(name, value, i);
       s.exp_avg_sq = value.contiguous().clone();
     } else {
-      BYO_CHECK(false) << "Adam: load_state_dict: unexpected entry '" << name
+      BYO_CHECK(false) << name_ << ": load_state_dict: unexpected entry '" << name
                        << "' (Adam keeps step.<i>, exp_avg.<i> and exp_avg_sq.<i>)";
     }
   }
@@ -103,7 +107,7 @@ void Adam::load_state_dict(const nn::StateDict& state) {
     const State& s = loaded[i];
     const bool any = s.step != 0 || s.exp_avg.defined() || s.exp_avg_sq.defined();
     BYO_CHECK(!any || (s.step != 0 && s.exp_avg.defined() && s.exp_avg_sq.defined()))
-        << "Adam: load_state_dict: parameter " << i
+        << name_ << ": load_state_dict: parameter " << i
         << " needs all of step, exp_avg and exp_avg_sq, or none";
   }
   state_ = std::move(loaded);

@@ -1,0 +1,35 @@
+#include "byo/optim/adamw.h"
+
+#include "byo/check.h"
+
+namespace byo::optim {
+
+namespace {
+
+// Adam's settings without the L2 term: AdamW applies its decay itself.
+AdamOptions without_decay(AdamOptions options) {
+  BYO_CHECK(options.weight_decay() >= 0.0)
+      << "AdamW: weight_decay " << options.weight_decay() << " is negative";
+  return options.weight_decay(0.0);
+}
+
+}  // namespace
+
+AdamW::AdamW(std::vector<Tensor> params, const AdamOptions& options)
+    : Adam(std::move(params), without_decay(options), "AdamW"),
+      weight_decay_(options.weight_decay()) {}
+
+void AdamW::step() {
+  // The factor in float, rounded once from the double product, as PyTorch's mul_(1 - lr·λ).
+  const auto keep = static_cast<float>(1.0 - lr_ * weight_decay_);
+  if (weight_decay_ != 0.0) {
+    for (size_t i = 0; i < params_.size(); ++i) {
+      if (!params_[i].grad().defined()) continue;  // as Adam: no gradient, no update
+      float* p = params_[i].data().data();
+      for (int64_t k = 0; k < params_[i].numel(); ++k) p[k] *= keep;
+    }
+  }
+  Adam::step();
+}
+
+}  // namespace byo::optim
