@@ -15,13 +15,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
+struct LenetRun {
   int status = -1;
   std::string output;  // stdout and stderr together
 };
 
-Run lenet(const std::string& args) {
-  Run r;
+LenetRun lenet(const std::string& args) {
+  LenetRun r;
   const std::string command = std::string(BYO_TEST_LENET) + " " + args + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return r;
@@ -51,18 +51,20 @@ class LenetWeights : public ::testing::Test {
 TEST_F(LenetWeights, ExportThenImportEvaluatesTheSame) {
   const std::string data = " --data " + testing::mnist_dir();
   ASSERT_EQ(lenet("train --variant classic --epochs 1 --limit 256 --test-limit 200 --threads 1"
-                  " --save " + path("c.byot") + data)
+                  " --save " +
+                  path("c.byot") + data)
                 .status,
             0);
-  const Run exported = lenet("export --checkpoint " + path("c.byot") + " --out " + path("w.npz"));
+  const LenetRun exported =
+      lenet("export --checkpoint " + path("c.byot") + " --out " + path("w.npz"));
   ASSERT_EQ(exported.status, 0) << exported.output;
   EXPECT_NE(exported.output.find("wrote 10 arrays (61706 float32 values)"), std::string::npos)
       << exported.output;
-  const Run imported = lenet("import --weights " + path("w.npz") +
-                             " --variant classic --out " + path("back.byot"));
+  const LenetRun imported =
+      lenet("import --weights " + path("w.npz") + " --variant classic --out " + path("back.byot"));
   ASSERT_EQ(imported.status, 0) << imported.output;
-  const Run a = lenet("eval --limit 500 --checkpoint " + path("c.byot") + data);
-  const Run b = lenet("eval --limit 500 --checkpoint " + path("back.byot") + data);
+  const LenetRun a = lenet("eval --limit 500 --checkpoint " + path("c.byot") + data);
+  const LenetRun b = lenet("eval --limit 500 --checkpoint " + path("back.byot") + data);
   ASSERT_EQ(a.status, 0) << a.output;
   ASSERT_EQ(b.status, 0) << b.output;
   const std::string accuracy = after(a.output, "test accuracy");
@@ -72,11 +74,12 @@ TEST_F(LenetWeights, ExportThenImportEvaluatesTheSame) {
 
 TEST_F(LenetWeights, ImportNamesWhatIsMissing) {
   // The logits file is a valid .npz, but not a LeNet's state dict.
-  const Run r = lenet("import --weights data/torch_lenet_logits.npz --out " + path("x.byot"));
+  const LenetRun r = lenet("import --weights data/torch_lenet_logits.npz --out " + path("x.byot"));
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("conv1.weight"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(path("x.byot")));
-  const Run missing = lenet("import --weights " + path("none.npz") + " --out " + path("x.byot"));
+  const LenetRun missing =
+      lenet("import --weights " + path("none.npz") + " --out " + path("x.byot"));
   EXPECT_EQ(missing.status, 1) << missing.output;
   EXPECT_NE(missing.output.find("none.npz"), std::string::npos) << missing.output;
 }

@@ -81,7 +81,7 @@ TEST(Npy, RefusesWhatIsNotFloat32InCOrder) {
   refuses(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", 16), "'<f8'");
   refuses(npy("{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }", 8), "'>f4'");
   refuses(npy("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", 16), "Fortran");
-  refuses(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", 12), "needs 16");
+  refuses(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", 12), "[2, 2] needs");
   refuses(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", 20), "needs 16");
   refuses(npy("{'descr': '<f4', 'fortran_order': False, }", 4), "'shape'");
   refuses(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 1}", 4), "'x'");

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <memory>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -21,11 +22,11 @@
 namespace byo::lenet {
 namespace {
 
-models::LeNet5 torch_trained_lenet() {
+std::unique_ptr<models::LeNet5> torch_trained_lenet() {
   Generator gen(0);
-  models::LeNet5 model(models::LeNetVariant::modern, gen);
-  load_npz(model, "data/torch_lenet_modern.npz");
-  model.eval();
+  auto model = std::make_unique<models::LeNet5>(models::LeNetVariant::modern, gen);
+  load_npz(*model, "data/torch_lenet_modern.npz");
+  model->eval();
   return model;
 }
 
@@ -50,9 +51,9 @@ class TorchWeights : public ::testing::TestWithParam<bool> {
 };
 
 TEST_P(TorchWeights, SameLogitsAsPyTorch) {
-  models::LeNet5 model = torch_trained_lenet();
+  const auto model = torch_trained_lenet();
   const data::MNIST test(testing::mnist_dir(), "test");
-  const NDArray ours = logits_of(model, test, 0, 100);
+  const NDArray ours = logits_of(*model, test, 0, 100);
   const NDArray theirs = load_npz("data/torch_lenet_logits.npz").at("logits").contiguous();
   ASSERT_EQ(ours.shape(), theirs.shape());
   double worst = 0;
@@ -63,7 +64,7 @@ TEST_P(TorchWeights, SameLogitsAsPyTorch) {
 }
 
 TEST_P(TorchWeights, SamePredictionsOnTheWholeTestSet) {
-  models::LeNet5 model = torch_trained_lenet();
+  const auto model = torch_trained_lenet();
   const data::MNIST test(testing::mnist_dir(), "test");
   std::ifstream file("data/torch_lenet_predictions.txt");
   std::string expected;
@@ -72,7 +73,7 @@ TEST_P(TorchWeights, SamePredictionsOnTheWholeTestSet) {
   int64_t differ = 0, correct = 0;
   for (int64_t first = 0; first < test.size(); first += 500) {
     const int64_t count = std::min<int64_t>(500, test.size() - first);
-    const NDArray logits = logits_of(model, test, first, count);
+    const NDArray logits = logits_of(*model, test, first, count);
     for (int64_t i = 0; i < count; ++i) {
       const float* row = logits.data() + i * 10;
       const int64_t predicted = std::max_element(row, row + 10) - row;
