@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <numeric>
 #include <string>
@@ -61,6 +62,7 @@ TEST_P(TorchWeights, SameLogitsAsPyTorch) {
     worst = std::max(worst, static_cast<double>(std::abs(ours.data()[i] - theirs.data()[i])));
   }
   EXPECT_LE(worst, 1e-5) << "largest difference of the 1000 logits";
+  std::cout << "largest difference of the 1000 logits: " << worst << "\n";
 }
 
 TEST_P(TorchWeights, SamePredictionsOnTheWholeTestSet) {
