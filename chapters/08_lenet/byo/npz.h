@@ -17,7 +17,7 @@
 ///
 /// One `.npy` file (format version 1.0; 2.0 is read too):
 ///
-///     \x93NUMPY  1 0  HEADER_LEN (uint16, little-endian)
+///     0x93 "NUMPY"  1 0  HEADER_LEN (uint16, little-endian)
 ///     {'descr': '<f4', 'fortran_order': False, 'shape': (6, 1, 5, 5), }   padded with
 ///     spaces and a newline so that the data starts at a multiple of 64 bytes
 ///     the float32 values, little-endian, row-major
