@@ -187,16 +187,17 @@ std::vector<uint8_t> encode_npy(const NDArray& array) {
   BYO_CHECK(header.size() < kMaxHeader) << "npy: a " << array.dim() << "-d header is too long";
   const NDArray values = array.contiguous();
   const size_t data_bytes = static_cast<size_t>(values.numel()) * sizeof(float);
-  std::vector<uint8_t> out;
-  out.reserve(kMagicSize + 4 + header.size() + data_bytes);
-  out.insert(out.end(), kMagic, kMagic + kMagicSize);
-  out.push_back(1);  // format version 1.0
-  out.push_back(0);
-  out.push_back(static_cast<uint8_t>(header.size() & 0xff));
-  out.push_back(static_cast<uint8_t>(header.size() >> 8));
-  out.insert(out.end(), header.begin(), header.end());
-  const auto* data = reinterpret_cast<const uint8_t*>(values.data());
-  out.insert(out.end(), data, data + data_bytes);
+  // magic, version 1.0, the header's length (2 bytes, little-endian), header, data
+  std::vector<uint8_t> out(kMagicSize + 4 + header.size() + data_bytes);
+  std::memcpy(out.data(), kMagic, kMagicSize);
+  out[kMagicSize] = 1;
+  out[kMagicSize + 1] = 0;
+  out[kMagicSize + 2] = static_cast<uint8_t>(header.size() & 0xff);
+  out[kMagicSize + 3] = static_cast<uint8_t>(header.size() >> 8);
+  std::memcpy(out.data() + kMagicSize + 4, header.data(), header.size());
+  if (data_bytes > 0) {
+    std::memcpy(out.data() + kMagicSize + 4 + header.size(), values.data(), data_bytes);
+  }
   return out;
 }
 
