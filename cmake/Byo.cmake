@@ -4,6 +4,7 @@
 #       the library byo_ch04 (headers in the chapter's byo/ folder, which only targets that
 #       link it can see), and the umbrella target ch04_operators that builds the chapter's
 #       library, demo, tests and exercises: `cmake --build build --target ch04_operators`.
+#       It is installed as byotorch::ch04 (byo_install_library below).
 #   byo_add_demo(ch04 SOURCES demo.cpp)              the program ch04_demo
 #   byo_add_tests(ch04 SOURCES a_test.cpp ...)        ch04_tests, every test labelled ch04
 #   byo_add_benchmark(ch04 SOURCES bench.cpp)        ch04_bench (Google Benchmark)
@@ -15,10 +16,32 @@ function(byo_add_chapter chapter name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LINKS" ${ARGN})
   set(lib byo_${chapter})
   add_library(${lib} ${ARG_SOURCES})
-  target_include_directories(${lib} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-  target_link_libraries(${lib} PUBLIC ${ARG_LINKS} PRIVATE byo_warnings)
+  target_include_directories(${lib} PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}>)
+  target_link_libraries(${lib} PUBLIC ${ARG_LINKS} PRIVATE $<BUILD_INTERFACE:byo_warnings>)
   add_custom_target(${chapter}_${name} DEPENDS ${lib})
   set_property(GLOBAL PROPERTY BYO_${chapter}_UMBRELLA ${chapter}_${name})
+  byo_install_library(${lib} ${chapter})
+endfunction()
+
+# Installs the library `lib` and the headers in its folder's byo/ as the target
+# byotorch::<export_name> of the CMake package (cmake/byotorchConfig.cmake.in), and gives the
+# same name to projects that add this repository with add_subdirectory or FetchContent.
+#
+# Each chapter's headers go to their own folder, <prefix>/include/byotorch/<export_name>,
+# so an installed chapter sees only the chapters below it, as in the build tree.
+function(byo_install_library lib export_name)
+  set_target_properties(${lib} PROPERTIES EXPORT_NAME ${export_name})
+  add_library(byotorch::${export_name} ALIAS ${lib})
+  set(include_dir ${CMAKE_INSTALL_INCLUDEDIR}/byotorch/${export_name})
+  target_include_directories(${lib} PUBLIC $<INSTALL_INTERFACE:${include_dir}>)
+  install(TARGETS ${lib} EXPORT byotorchTargets
+          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+          LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+          RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  install(DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/byo DESTINATION ${include_dir}
+          FILES_MATCHING PATTERN "*.h")
+  set_property(GLOBAL APPEND PROPERTY BYO_INSTALLED_LIBRARIES ${lib})
+  set_property(GLOBAL APPEND PROPERTY BYO_INSTALLED_INCLUDE_DIRS ${include_dir})
 endfunction()
 
 # Adds `target` to the umbrella target of `chapter`, if the chapter made one.

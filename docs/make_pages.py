@@ -4,6 +4,7 @@
 Reads, from the source tree:
   README.md                    -> pages/index.md      the main page
   chapters/NN_x/README.md      -> pages/chapterNN.md  one page per chapter, label chapterNN
+  examples/README.md           -> pages/first_program.md  after the last chapter
   docs/README.md               -> pages/docs_howto.md "How the docs are built"
   chapters/NN_x/exercises/     -> pages/exercises.md  every exercise, with its grading command
   chapters/NN_x/byo/, common/  -> pages/api.md        the API reference, grouped by chapter
@@ -436,6 +437,13 @@ def main():
             chapters.append(page)
             site.pages[page.repo_path] = page
 
+    # After the last chapter, the book's last page: the project outside the library.
+    reading = list(chapters)
+    if os.path.isfile(os.path.join(site.source, "examples", "README.md")):
+        example = Page(site.source, "examples/README.md", "first_program", "Your first program")
+        reading.append(example)
+        site.pages[example.repo_path] = example
+
     main_page = Page(site.source, "README.md", "index", "byotorch")
     site.pages["README.md"] = main_page
     howto = None
@@ -460,7 +468,7 @@ def main():
         api_groups.append((titles.get(label, f"Chapter {int(number)}"), label, byo_dir))
     extra = [("exercises", "Exercises", exercises_page(site, chapters)),
              ("api", "API reference, by chapter", api_page(site, api_groups))]
-    book = [(p.label, p.title) for p in chapters] + [(label, title) for label, title, _ in extra]
+    book = [(p.label, p.title) for p in reading] + [(label, title) for label, title, _ in extra]
     if howto:
         book.append((howto.label, howto.title))
 
@@ -478,10 +486,10 @@ def main():
             nav.append(f"**Next:** [{book[i + 1][1]}](@ref {book[i + 1][0]})")
         return "\n<hr>\n\n" + " &nbsp;·&nbsp; ".join(nav) + "\n"
 
-    for i, page in enumerate(chapters):
+    for i, page in enumerate(reading):
         write(f"{page.label}.md", render(site, page, footer(i)))
     for j, (label, _, text) in enumerate(extra):
-        write(f"{label}.md", text + footer(len(chapters) + j))
+        write(f"{label}.md", text + footer(len(reading) + j))
     if howto:
         write(f"{howto.label}.md", render(site, howto, footer(len(book) - 1)))
     if args.mathjax:

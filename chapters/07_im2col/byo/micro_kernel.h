@@ -30,7 +30,13 @@ namespace byo {
 
 #if defined(__GNUC__)
 /// @brief Floats per SIMD vector: 16 with AVX-512, 8 with AVX, else 4 (SSE, NEON).
-#if defined(__AVX512F__)
+///
+/// BYO_SIMD_WIDTH, set by the build of byo_ch07 and carried by its target, is the width the
+/// library was compiled for; it wins, so a program built without -march=native that
+/// includes this header agrees with the library on the tile's layout.
+#if defined(BYO_SIMD_WIDTH)
+inline constexpr int64_t kSimdWidth = BYO_SIMD_WIDTH;
+#elif defined(__AVX512F__)
 inline constexpr int64_t kSimdWidth = 16;
 #elif defined(__AVX__)
 inline constexpr int64_t kSimdWidth = 8;

@@ -2,15 +2,15 @@
 /// @brief Pictures without a plotting library: grey-scale PNG files and SVG line charts.
 ///
 /// Chapter 8 draws what the network learned — conv1's 5×5 filters, the feature maps of one
-/// image — and how it learned — the training curve. Both formats are small enough to
-/// write by hand:
+/// image — and how it learned — the training curve.
 ///
 ///     PNG  = signature, then chunks [length, type, data, CRC-32]:
 ///            IHDR (width, height, 8-bit grey)  IDAT (zlib stream of the rows,
-///            each row led by filter byte 0)  IEND
+///            each row led by its filter byte)  IEND
 ///     SVG  = XML text: a <polyline> per series, <text> for labels and ticks
 ///
-/// zlib does the compression and the CRC; everything else is in src/pictures.cpp.
+/// PNG is written by libpng (Debian: libpng-dev), the library everyone uses for it; the SVG
+/// is small enough to write by hand, in src/pictures.cpp.
 #pragma once
 
 #include <cstdint>
@@ -61,7 +61,8 @@ struct Chart {
 /// @brief The chart as a self-contained SVG document (640×400).
 std::string svg_chart(const Chart& chart);
 
-/// @brief "Nice" tick values covering [lo, hi]: about `count` multiples of 1, 2 or 5 × 10^k, one step past each end if needed.
+/// @brief "Nice" tick values covering [lo, hi]: about `count` multiples of 1, 2 or 5 × 10^k, one
+/// step past each end if needed.
 std::vector<double> nice_ticks(double lo, double hi, int count);
 
 }  // namespace byo::pictures

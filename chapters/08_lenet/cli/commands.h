@@ -43,5 +43,9 @@ Command add_bench(CLI::App& app);
 Command add_plot(CLI::App& app);
 /// @brief `lenet show`: conv1's filters and one image's feature maps as PNG files.
 Command add_show(CLI::App& app);
+/// @brief `lenet export`: a checkpoint's weights as a NumPy .npz, for PyTorch.
+Command add_export(CLI::App& app);
+/// @brief `lenet import`: a checkpoint from the weights in a NumPy .npz.
+Command add_import(CLI::App& app);
 
 }  // namespace byo::lenet::cli

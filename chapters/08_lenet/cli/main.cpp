@@ -8,6 +8,8 @@
 ///     lenet bench
 ///     lenet plot --metrics lenet-modern.jsonl --out curve.svg
 ///     lenet show --checkpoint lenet-modern.byot --index 0 --out-dir images
+///     lenet export --checkpoint lenet-modern.byot --out lenet-modern.npz     (for PyTorch)
+///     lenet import --weights torch.npz --variant modern --out lenet-torch.byot
 ///
 /// Every error (missing data, a damaged checkpoint, a nonsense flag) is one message on
 /// stderr and a non-zero exit status: 1 for errors, 2 for a bad command line, 130 after
@@ -20,8 +22,10 @@
 #include "commands.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"lenet: LeNet-5 on MNIST with byotorch (train, eval, predict, bench, plot, show)",
-               "lenet"};
+  CLI::App app{
+      "lenet: LeNet-5 on MNIST with byotorch (train, eval, predict, bench, plot, show, export, "
+      "import)",
+      "lenet"};
   app.require_subcommand(1);
   std::map<CLI::App*, byo::lenet::cli::Command> commands;
   const auto remember = [&](byo::lenet::cli::Command command) {
@@ -33,6 +37,8 @@ int main(int argc, char** argv) {
   remember(byo::lenet::cli::add_bench(app));
   remember(byo::lenet::cli::add_plot(app));
   remember(byo::lenet::cli::add_show(app));
+  remember(byo::lenet::cli::add_export(app));
+  remember(byo::lenet::cli::add_import(app));
   if (argc < 2) {  // no subcommand: show what there is
     std::cerr << app.help();
     return 2;

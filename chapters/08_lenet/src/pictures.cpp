@@ -2,7 +2,7 @@
 /// @brief PNG encoding and SVG charts for chapter 8's pictures.
 #include "byo/pictures.h"
 
-#include <zlib.h>
+#include <png.h>
 
 #include <algorithm>
 #include <cmath>
@@ -15,20 +15,6 @@
 
 namespace byo::pictures {
 namespace {
-
-void put_be32(std::vector<uint8_t>& out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(v >> shift));
-}
-
-// A PNG chunk: length, 4-letter type, data, then the CRC-32 of type and data.
-void put_chunk(std::vector<uint8_t>& out, const char (&type)[5], const std::vector<uint8_t>& data) {
-  put_be32(out, static_cast<uint32_t>(data.size()));
-  const size_t type_at = out.size();
-  out.insert(out.end(), type, type + 4);
-  out.insert(out.end(), data.begin(), data.end());
-  const uLong crc = crc32(0L, out.data() + type_at, static_cast<uInt>(4 + data.size()));
-  put_be32(out, static_cast<uint32_t>(crc));
-}
 
 std::string xml_escape(const std::string& text) {
   std::string out;
@@ -146,32 +132,23 @@ std::vector<uint8_t> encode_png(const GrayImage& image) {
             static_cast<int64_t>(image.pixels.size()) == image.width * image.height)
       << "encode_png: a " << image.height << "x" << image.width << " image needs "
       << image.width * image.height << " pixels, has " << image.pixels.size();
-  // Each row is led by its filter type; 0 = "None", the bytes as they are.
-  std::vector<uint8_t> rows;
-  rows.reserve(static_cast<size_t>(image.height * (image.width + 1)));
-  for (int64_t y = 0; y < image.height; ++y) {
-    rows.push_back(0);
-    const auto row = image.pixels.begin() + y * image.width;
-    rows.insert(rows.end(), row, row + image.width);
-  }
-  uLongf packed_size = compressBound(static_cast<uLong>(rows.size()));
-  std::vector<uint8_t> packed(packed_size);
-  BYO_CHECK(compress2(packed.data(), &packed_size, rows.data(), static_cast<uLong>(rows.size()),
-                      Z_BEST_COMPRESSION) == Z_OK)
-      << "encode_png: zlib could not compress " << rows.size() << " bytes";
-  packed.resize(packed_size);
-
-  std::vector<uint8_t> header;
-  put_be32(header, static_cast<uint32_t>(image.width));
-  put_be32(header, static_cast<uint32_t>(image.height));
-  // bit depth 8, colour type 0 (grey), compression 0, filter method 0, no interlace
-  header.insert(header.end(), {8, 0, 0, 0, 0});
-
-  std::vector<uint8_t> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-  put_chunk(png, "IHDR", header);
-  put_chunk(png, "IDAT", packed);
-  put_chunk(png, "IEND", {});
-  return png;
+  // libpng's simplified API: no setjmp/longjmp in our code, a failure is a return value
+  // with a message. It picks the row filters and compresses with zlib.
+  png_image png{};
+  png.version = PNG_IMAGE_VERSION;
+  png.width = static_cast<png_uint_32>(image.width);
+  png.height = static_cast<png_uint_32>(image.height);
+  png.format = PNG_FORMAT_GRAY;
+  png_alloc_size_t size = 0;
+  // The first call measures, the second writes.
+  BYO_CHECK(png_image_write_to_memory(&png, nullptr, &size, 0, image.pixels.data(), 0, nullptr))
+      << "encode_png: libpng: " << png.message;
+  std::vector<uint8_t> bytes(size);
+  BYO_CHECK(
+      png_image_write_to_memory(&png, bytes.data(), &size, 0, image.pixels.data(), 0, nullptr))
+      << "encode_png: libpng: " << png.message;
+  bytes.resize(size);
+  return bytes;
 }
 
 void write_png(const std::string& path, const GrayImage& image) {

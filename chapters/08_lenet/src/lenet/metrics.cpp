@@ -1,118 +1,63 @@
 /// @file
-/// @brief JSON Lines metrics: a writer and a parser for flat objects of numbers and strings.
+/// @brief JSON Lines metrics, written and parsed by nlohmann::json.
 #include "byo/lenet/metrics.h"
 
-#include <cctype>
-#include <cstdlib>
 #include <fstream>
-#include <map>
-#include <sstream>
+#include <nlohmann/json.hpp>
 
 #include "byo/check.h"
 
 namespace byo::lenet {
 namespace {
 
-std::string json_number(double value) {
-  std::ostringstream os;
-  os.precision(10);
-  os << value;
-  return os.str();
-}
+// ordered_json keeps the keys in the order they are set, so a line reads epoch first.
+using Json = nlohmann::ordered_json;
 
-// A flat JSON object {"key": number | "string", ...}: all the metrics file ever holds.
-// Strings keep their characters as written; the writer never emits escapes.
-std::map<std::string, std::string> parse_flat_object(const std::string& line,
-                                                     const std::string& where) {
-  std::map<std::string, std::string> fields;
-  size_t i = 0;
-  const auto skip_space = [&] {
-    while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
-  };
-  const auto fail = [&](const std::string& what) {
-    BYO_CHECK(false) << "lenet: " << where << ": " << what << " at column " << i + 1;
-  };
-  const auto read_string = [&] {
-    if (i >= line.size() || line[i] != '"') fail("expected '\"'");
-    const size_t end = line.find('"', i + 1);
-    if (end == std::string::npos) fail("unterminated string");
-    std::string s = line.substr(i + 1, end - i - 1);
-    i = end + 1;
-    return s;
-  };
-  skip_space();
-  if (i >= line.size() || line[i] != '{') fail("expected '{'");
-  ++i;
-  skip_space();
-  if (i < line.size() && line[i] == '}') return fields;
-  while (true) {
-    skip_space();
-    const std::string key = read_string();
-    skip_space();
-    if (i >= line.size() || line[i] != ':') fail("expected ':'");
-    ++i;
-    skip_space();
-    if (i < line.size() && line[i] == '"') {
-      fields[key] = read_string();
-    } else {
-      const size_t start = i;
-      while (i < line.size() && line[i] != ',' && line[i] != '}' &&
-             !std::isspace(static_cast<unsigned char>(line[i]))) {
-        ++i;
-      }
-      fields[key] = line.substr(start, i - start);
-    }
-    skip_space();
-    if (i < line.size() && line[i] == ',') {
-      ++i;
-      continue;
-    }
-    if (i < line.size() && line[i] == '}') break;
-    fail("expected ',' or '}'");
-  }
-  return fields;
-}
-
-double field_number(const std::map<std::string, std::string>& fields, const std::string& key,
-                    const std::string& where) {
-  const auto it = fields.find(key);
-  BYO_CHECK(it != fields.end()) << "lenet: " << where << ": no \"" << key << "\"";
-  char* end = nullptr;
-  const double value = std::strtod(it->second.c_str(), &end);
-  BYO_CHECK(!it->second.empty() && end == it->second.c_str() + it->second.size())
-      << "lenet: " << where << ": \"" << key << "\" is '" << it->second << "', not a number";
-  return value;
+double field_number(const Json& object, const char* key, const std::string& where) {
+  const auto it = object.find(key);
+  BYO_CHECK(it != object.end()) << "lenet: " << where << ": no \"" << key << "\"";
+  BYO_CHECK(it->is_number()) << "lenet: " << where << ": \"" << key << "\" is " << it->dump()
+                             << ", not a number";
+  return it->get<double>();
 }
 
 }  // namespace
 
 std::string to_json(const EpochMetrics& m) {
-  std::ostringstream os;
-  os << "{\"epoch\":" << m.epoch << ",\"variant\":\"" << m.variant
-     << "\",\"train_loss\":" << json_number(m.train_loss)
-     << ",\"train_accuracy\":" << json_number(m.train_accuracy)
-     << ",\"test_accuracy\":" << json_number(m.test_accuracy)
-     << ",\"epoch_seconds\":" << json_number(m.epoch_seconds)
-     << ",\"images_per_second\":" << json_number(m.images_per_second)
-     << ",\"lr\":" << json_number(m.lr) << "}";
-  return os.str();
+  Json object;
+  object["epoch"] = m.epoch;
+  object["variant"] = m.variant;
+  object["train_loss"] = m.train_loss;
+  object["train_accuracy"] = m.train_accuracy;
+  object["test_accuracy"] = m.test_accuracy;
+  object["epoch_seconds"] = m.epoch_seconds;
+  object["images_per_second"] = m.images_per_second;
+  object["lr"] = m.lr;
+  return object.dump();
 }
 
 EpochMetrics parse_metrics_line(const std::string& line, const std::string& where) {
-  const auto fields = parse_flat_object(line, where);
+  // Without exceptions from the parser: a malformed line is a `discarded` value, and the
+  // error names the file and line rather than nlohmann's byte offset alone.
+  const Json object = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+  BYO_CHECK(!object.is_discarded()) << "lenet: " << where << ": not valid JSON: " << line;
+  BYO_CHECK(object.is_object()) << "lenet: " << where << ": expected a JSON object, got "
+                                << object.type_name();
   EpochMetrics m;
-  m.epoch = static_cast<int64_t>(field_number(fields, "epoch", where));
-  const auto variant = fields.find("variant");
-  m.variant = variant == fields.end() ? "" : variant->second;
-  m.train_loss = field_number(fields, "train_loss", where);
-  m.test_accuracy = field_number(fields, "test_accuracy", where);
-  m.epoch_seconds = field_number(fields, "epoch_seconds", where);
-  m.images_per_second = field_number(fields, "images_per_second", where);
-  // Optional: a log from another tool may leave these out.
-  if (fields.contains("train_accuracy")) {
-    m.train_accuracy = field_number(fields, "train_accuracy", where);
+  m.epoch = static_cast<int64_t>(field_number(object, "epoch", where));
+  if (const auto variant = object.find("variant"); variant != object.end()) {
+    BYO_CHECK(variant->is_string()) << "lenet: " << where << ": \"variant\" is not a string";
+    m.variant = variant->get<std::string>();
   }
-  if (fields.contains("lr")) m.lr = field_number(fields, "lr", where);
+  m.train_loss = field_number(object, "train_loss", where);
+  m.test_accuracy = field_number(object, "test_accuracy", where);
+  m.epoch_seconds = field_number(object, "epoch_seconds", where);
+  m.images_per_second = field_number(object, "images_per_second", where);
+  // Optional: a log from another tool may leave these out.
+  if (object.contains("train_accuracy")) {
+    m.train_accuracy = field_number(object, "train_accuracy", where);
+  }
+  if (object.contains("lr")) m.lr = field_number(object, "lr", where);
   return m;
 }
 
