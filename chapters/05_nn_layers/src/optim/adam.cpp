@@ -13,9 +13,10 @@ Adam::Adam(std::vector<Tensor> params, const AdamOptions& options)
   BYO_CHECK(options.beta1() >= 0.0 && options.beta1() < 1.0 && options.beta2() >= 0.0 &&
             options.beta2() < 1.0)
       << "Adam: betas (" << options.beta1() << ", " << options.beta2() << ") must lie in [0, 1)";
-  BYO_CHECK(options.eps() >= 0.0) << "Adam: eps " << options.eps() << " is negative";
-  BYO_CHECK(options.weight_decay() >= 0.0)
-      << "Adam: weight_decay " << options.weight_decay() << " is negative";
+  BYO_CHECK(std::isfinite(options.eps()) && options.eps() >= 0.0)
+      << "Adam: eps " << options.eps() << " must be a finite number of 0 or more";
+  BYO_CHECK(std::isfinite(options.weight_decay()) && options.weight_decay() >= 0.0)
+      << "Adam: weight_decay " << options.weight_decay() << " must be a finite number of 0 or more";
 }
 
 void Adam::step() {
