@@ -13,6 +13,7 @@
 #include "byo/data/mnist.h"
 #include "byo/gemm.h"
 #include "byo/lenet/checkpoint.h"
+#include "byo/lenet/metrics.h"
 #include "byo/lenet/runtime.h"
 #include "byo/lenet/trainer.h"
 #include "data_dir.h"
@@ -194,6 +195,9 @@ TEST(LenetTraining, ResumedEpochReportsTheWholeEpoch) {
   use_fast_kernels();
   set_num_threads(1);
   TrainConfig config = small_config(640, 1);
+  const auto temp = std::filesystem::temp_directory_path();
+  config.metrics_path = (temp / "byo_lenet_whole_epoch_straight.jsonl").string();
+  std::filesystem::remove(config.metrics_path);
   std::ostringstream straight_log;
   Generator gen_straight(config.run.seed);
   models::LeNet5 straight(config.variant, gen_straight);
@@ -203,6 +207,9 @@ TEST(LenetTraining, ResumedEpochReportsTheWholeEpoch) {
   const std::string path =
       (std::filesystem::temp_directory_path() / "byo_lenet_whole_epoch.byot").string();
   config.save_path = path;
+  const std::vector<EpochMetrics> straight_metrics = read_metrics(config.metrics_path);
+  config.metrics_path = (temp / "byo_lenet_whole_epoch_resumed.jsonl").string();
+  std::filesystem::remove(config.metrics_path);
   std::atomic<bool> stop{false};
   const Counting stopping_set(mnist().train, 4 * config.run.batch_size, &stop);
   std::ostringstream log;
@@ -226,6 +233,13 @@ TEST(LenetTraining, ResumedEpochReportsTheWholeEpoch) {
           .status,
       TrainStatus::finished);
   EXPECT_EQ(results_of(resumed_log.str(), 1, 1), results_of(straight_log.str(), 1, 1));
+  // The metrics line too: the interrupted part wrote none, the resumed part one for all.
+  const std::vector<EpochMetrics> resumed_metrics = read_metrics(config.metrics_path);
+  std::filesystem::remove(config.metrics_path);
+  ASSERT_EQ(resumed_metrics.size(), 1u);
+  ASSERT_EQ(straight_metrics.size(), 1u);
+  EXPECT_EQ(resumed_metrics[0].train_loss, straight_metrics[0].train_loss);
+  EXPECT_EQ(resumed_metrics[0].train_accuracy, straight_metrics[0].train_accuracy);
 }
 
 // A good model, then a resumed run whose rate blows it up. The loss stays finite, so only the
