@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <ostream>
 #include <sstream>
@@ -329,16 +330,13 @@ class Run {
   std::string what_was_kept() const {
     const std::string& save = config_.save_path;
     if (save.empty()) return "nothing was saved (no --save)";
-    const std::string best = "; the best epoch is in " + best_path_;
-    if (saved_epoch_ > 0) {
-      return save + " still holds epoch " + std::to_string(saved_epoch_) +
-             " and was not overwritten" + best;
-    }
-    if (start_.epoch > 0 || start_.batch > 0) {
-      return save + " still holds the checkpoint this run resumed from and was not overwritten" +
-             (start_.best_accuracy >= 0 ? best : "");
-    }
-    return "no epoch had finished, so nothing was saved";
+    std::string kept = saved_epoch_ > 0
+                           ? save + " still holds epoch " + std::to_string(saved_epoch_) +
+                                 " and was not overwritten"
+                           : "no epoch had finished, so nothing was saved";
+    std::error_code ec;
+    if (std::filesystem::exists(best_path_, ec)) kept += "; the best epoch is in " + best_path_;
+    return kept;
   }
 
   TrainOutcome interrupted_before(int64_t epoch) {
