@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -187,15 +188,21 @@ class ByteReader {
   bool finished_ = false;
 };
 
-// Reads all that is left and returns how many bytes that was.
-int64_t count_rest(ByteReader& in) {
+// Reads what is left, up to `limit` bytes, and returns how many bytes that was.
+int64_t count_rest(ByteReader& in, int64_t limit = std::numeric_limits<int64_t>::max()) {
   std::array<uint8_t, 1 << 16> sink;
   int64_t total = 0;
-  for (size_t got; (got = in.read(sink.data(), sink.size())) > 0;) {
+  while (total < limit) {
+    const auto want = static_cast<size_t>(std::min<int64_t>(limit - total, sink.size()));
+    const size_t got = in.read(sink.data(), want);
+    if (got == 0) break;
     total += static_cast<int64_t>(got);
   }
   return total;
 }
+
+// How much trailing garbage a gzip file's first pass counts before it stops counting.
+constexpr int64_t kTrailingCountLimit = int64_t{1} << 20;
 
 }  // namespace
 
@@ -244,13 +251,30 @@ IdxArray read_idx(const fs::path& path) {
   }
 
   const int64_t header_bytes = 4 + 4 * int64_t{ndims};
-  // Before allocating, the size is checked when it can be: a plain file's size is known.
-  // A gzip file's is not, so its buffer grows in steps (doubling, from 1 MiB) and a lying
-  // header costs no more memory than about twice the data the file really holds. (The
-  // first step was 16 MiB; the fuzzer showed every tiny gzip file with a big header
-  // paying for it.)
+  // Before allocating, the size is checked: a plain file's by its size on disk, a gzip
+  // file's by a first pass below. Only a file without a size (a pipe) is read in growing
+  // steps (doubling, from 1 MiB), so that a lying header costs no more memory than about
+  // twice the data the file really holds.
   constexpr int64_t kStep = int64_t{1} << 20;
   int64_t first_step = kStep;
+  if (in.gzip()) {
+    // What a gzip file inflates to is unknown until it is inflated (deflate packs up to about
+    // 1000:1), so it is inflated once without being kept, and no further than the header's
+    // size and a little more: a lying header is refused before a byte is allocated, and a
+    // small file that inflates to gigabytes is not inflated past what the header allows.
+    ByteReader counter(path, name);
+    BYO_CHECK(count_rest(counter, header_bytes) == header_bytes) << name << ": changed while read";
+    const int64_t have = count_rest(counter, bytes + kTrailingCountLimit);
+    BYO_CHECK(have >= bytes) << name << ": truncated: header says " << bytes << " bytes of data ("
+                             << dims_str(array.dims) << "), " << file_kind << " has " << have;
+    BYO_CHECK(have <= bytes) << name << ": "
+                             << (have - bytes < kTrailingCountLimit ? "" : "at least ")
+                             << have - bytes << " bytes of trailing garbage: header says " << bytes
+                             << " bytes of data (" << dims_str(array.dims) << "), " << file_kind
+                             << " has " << (have - bytes < kTrailingCountLimit ? "" : "more than ")
+                             << have;
+    first_step = bytes;
+  }
   if (const int64_t size = in.file_size(); !in.gzip() && size >= 0) {
     const int64_t have = size - header_bytes;
     BYO_CHECK(have >= bytes) << name << ": truncated: header says " << bytes << " bytes of data ("

@@ -43,7 +43,7 @@ TEST(StepLR, RefusesBadArguments) {
   SGD sgd({p}, SGDOptions(1.0));
   expect_error([&] { StepLR(sgd, 0, 0.1); }, "step_size 0 must be positive");
   expect_error([&] { StepLR(sgd, 2, 0.0); }, "gamma 0 must be positive");
-  expect_error([&] { sgd.set_lr(-1.0); }, "learning rate -1 is negative");
+  expect_error([&] { sgd.set_lr(-1.0); }, "learning rate -1 must be a finite number of 0 or more");
 }
 
 }  // namespace

@@ -51,7 +51,7 @@ TEST(AdamW, DecaysTheParameterNotTheGradient) {
 TEST(AdamW, RefusesBadSettingsNamingItself) {
   Tensor p = param_with_grad({1.0f}, {1.0f});
   expect_error([&] { AdamW({p}, AdamWOptions(0.1).weight_decay(-1.0)); },
-               "AdamW: weight_decay -1 is negative");
+               "AdamW: weight_decay -1 must be a finite number of 0 or more");
   expect_error([&] { AdamW({p}, AdamWOptions(0.1).betas(1.0, 0.9)); }, "AdamW: betas (1, 0.9)");
 }
 

@@ -73,7 +73,12 @@ TEST(SGD, ZeroGradClearsGradients) {
 
 TEST(SGD, RefusesBadSettings) {
   Tensor p = param_with_grad({1.0f}, {1.0f});
-  expect_error([&] { SGD({p}, SGDOptions(-0.1)); }, "learning rate -0.1 is negative");
+  expect_error([&] { SGD({p}, SGDOptions(-0.1)); },
+               "learning rate -0.1 must be a finite number of 0 or more");
+  // NaN fails every comparison: it is not "negative", and is named for what it is.
+  expect_error([&] { SGD({p}, SGDOptions(std::nan(""))); },
+               "learning rate nan must be a finite number");
+  expect_error([&] { Adam({p}, AdamOptions(INFINITY)); }, "learning rate inf must be a finite");
   expect_error([&] { SGD({p}, SGDOptions(0.1).nesterov(true)); },
                "Nesterov momentum needs momentum > 0 and dampening = 0");
   expect_error([&] { SGD({p * 2.0f}, SGDOptions(0.1)); }, "is not a leaf");
@@ -94,7 +99,8 @@ TEST(Adam, FirstStepMovesByLrAgainstTheGradientsSign) {
 TEST(Adam, RefusesBadSettings) {
   Tensor p = param_with_grad({1.0f}, {1.0f});
   expect_error([&] { Adam({p}, AdamOptions(0.1).betas(0.9, 1.0)); }, "must lie in [0, 1)");
-  expect_error([&] { Adam({p}, AdamOptions(0.1).eps(-1.0)); }, "eps -1 is negative");
+  expect_error([&] { Adam({p}, AdamOptions(0.1).eps(-1.0)); },
+               "eps -1 must be a finite number of 0 or more");
 }
 
 // ---- The reference: torch.optim on a fixed least-squares problem ------------------------

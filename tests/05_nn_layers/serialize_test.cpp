@@ -1,6 +1,8 @@
 // Checkpoints: the byte layout, a round trip, and every refusal — each leaving the module
 // exactly as it was.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <cstring>
 #include <filesystem>
@@ -98,6 +100,51 @@ TEST(Serialize, SaveRefusesAMissingDirectory) {
   const std::string path = dir.file("no/such/dir/mlp.byot");
   expect_error([&] { save(*make_mlp(1), path); }, "does not exist");
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+}
+
+// A save renames a new file over the old name, which would replace a symbolic link, a
+// device or a directory by a regular file: the link is followed, the rest refused.
+TEST(Serialize, SaveWritesThroughASymlinkToItsTarget) {
+  TempDir dir;
+  const std::string target = dir.file("real.byot"), link = dir.file("link.byot");
+  save(*make_mlp(1), target);
+  std::filesystem::create_symlink("real.byot", link);  // relative, as `ln -s` makes them
+  save(*make_mlp(3), link);
+  EXPECT_TRUE(std::filesystem::is_symlink(link));
+  auto b = make_mlp(2);
+  load(*b, target);
+  EXPECT_EQ(snapshot(*b), snapshot(*make_mlp(3)));
+  EXPECT_FALSE(std::filesystem::exists(target + ".tmp"));
+  EXPECT_EQ(save_target(link), std::filesystem::path(target));
+}
+
+TEST(Serialize, SaveRefusesWhatIsNotARegularFile) {
+  TempDir dir;
+  expect_error([&] { save(*make_mlp(1), dir.path().string()); }, "is a directory");
+  expect_error([&] { save(*make_mlp(1), ""); }, "the path is empty");
+  const std::string fifo = dir.file("fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  expect_error([&] { save(*make_mlp(1), fifo); }, "not a regular file");
+  EXPECT_TRUE(std::filesystem::is_fifo(fifo));
+  // A copy of /dev/null, made as `mknod` makes it (only root may).
+  const std::string device = dir.file("null");
+  if (::mknod(device.c_str(), S_IFCHR | 0666, ::makedev(1, 3)) == 0) {
+    expect_error([&] { save(*make_mlp(1), device); }, "not a regular file");
+    EXPECT_TRUE(std::filesystem::is_character_file(device));
+  }
+  // A link to a device is refused too, and stays as it was.
+  const std::string link = dir.file("to_fifo");
+  std::filesystem::create_symlink(fifo, link);
+  expect_error([&] { save(*make_mlp(1), link); }, "not a regular file");
+  EXPECT_TRUE(std::filesystem::is_symlink(link));
+  EXPECT_FALSE(std::filesystem::exists(fifo + ".tmp"));
+}
+
+TEST(Serialize, LoadReadsOnlyARegularFile) {
+  TempDir dir;
+  auto target = make_mlp(2);
+  expect_error([&] { load(*target, "/dev/zero"); }, "not a checkpoint file");
+  expect_error([&] { load(*target, dir.path().string()); }, "is a directory");
 }
 
 // Each refusal: the error names the problem, and the target module is unchanged.

@@ -42,6 +42,12 @@ TEST(LenetCheckpoint, RoundTripsWeightsAndMetadata) {
   info.run.lr = 0.1;
   info.run.momentum = 0.9;
   info.run.weight_decay = 5e-4;
+  info.run.epochs = 7;
+  info.run.limit = 19200;
+  info.run.test_limit = 500;
+  info.tally = {.loss_sum = 12.3456789012345, .correct = 1000, .seen = 2176};
+  info.first_loss = 0.3141592653589793;
+  info.best_accuracy = 0.99;
   info.test_accuracy = 0.9876;
   const std::string path = temp_path("roundtrip.byot");
   save_checkpoint(model, info, path);
@@ -57,6 +63,15 @@ TEST(LenetCheckpoint, RoundTripsWeightsAndMetadata) {
   EXPECT_EQ(back.info.run.momentum, 0.9);
   EXPECT_EQ(back.info.run.weight_decay, 5e-4);
   EXPECT_EQ(back.info.test_accuracy, 0.9876);
+  // The whole run: its length, its images, and the sums of the epoch it stopped in.
+  EXPECT_EQ(back.info.run.epochs, 7);
+  EXPECT_EQ(back.info.run.limit, 19200);
+  EXPECT_EQ(back.info.run.test_limit, 500);
+  EXPECT_EQ(back.info.tally.loss_sum, 12.3456789012345);
+  EXPECT_EQ(back.info.tally.correct, 1000);
+  EXPECT_EQ(back.info.tally.seen, 2176);
+  EXPECT_EQ(back.info.first_loss, 0.3141592653589793);
+  EXPECT_EQ(back.info.best_accuracy, 0.99);
   EXPECT_EQ(back.weights.size(), 10u);
 
   Generator other(2);
@@ -121,6 +136,58 @@ TEST(LenetCheckpoint, RefusesToSaveNaNWeights) {
   const std::string message = message_of([&] { save_checkpoint(model, CheckpointInfo{}, path); });
   EXPECT_NE(message.find("fc3.bias"), std::string::npos) << message;
   EXPECT_FALSE(fs::exists(path));
+}
+
+// A checkpoint whose checksum is right but whose weights hold a NaN (written by another
+// program, or by hand) would report "nan%": it is refused when read.
+TEST(LenetCheckpoint, RefusesToReadNaNWeights) {
+  Generator gen(1);
+  models::LeNet5 model(models::LeNetVariant::modern, gen);
+  const std::string path = temp_path("nan_read.byot");
+  save_checkpoint(model, CheckpointInfo{}, path);
+  nn::StateDict state = load_state_dict(path);
+  NDArray conv1 = state.at("conv1.weight");  // shares the state's storage
+  conv1.data()[3] = std::nanf("");
+  save_state_dict(state, path);  // chapter 5's save checks nothing but the format
+  const std::string message = message_of([&] { read_checkpoint(path); });
+  EXPECT_NE(message.find("conv1.weight holds a NaN"), std::string::npos) << message;
+  fs::remove(path);
+}
+
+// Format 1 did not keep --epochs, --limit, --test-limit or a stopped epoch's sums, so it
+// cannot be resumed as the same run: it is refused with the reason, not misread.
+TEST(LenetCheckpoint, RefusesTheOlderFormatSayingWhy) {
+  Generator gen(1);
+  models::LeNet5 model(models::LeNetVariant::modern, gen);
+  const std::string path = temp_path("v1.byot");
+  save_checkpoint(model, CheckpointInfo{}, path);
+  nn::StateDict state;
+  for (const auto& [name, value] : load_state_dict(path)) {
+    if (name != "meta.format") state.insert(name, value);
+  }
+  const std::string v1 = "byotorch-lenet 1";
+  std::vector<float> text(v1.begin(), v1.end());
+  state.insert("meta.format", NDArray::from_vector(text, {static_cast<int64_t>(text.size())}));
+  save_state_dict(state, path);
+  const std::string message = message_of([&] { read_checkpoint(path); });
+  EXPECT_NE(message.find("format 'byotorch-lenet 1'"), std::string::npos) << message;
+  EXPECT_NE(message.find("did not keep the whole run"), std::string::npos) << message;
+  fs::remove(path);
+}
+
+TEST(LenetCheckpoint, ReadsOnlyARegularFile) {
+  EXPECT_NE(message_of([] { read_checkpoint("/dev/zero"); }).find("not a checkpoint file"),
+            std::string::npos);
+  const std::string dir = temp_path("dir.byot");
+  fs::create_directories(dir);
+  const std::string message = message_of([&] { read_checkpoint(dir); });
+  EXPECT_NE(message.find(dir + "' is a directory"), std::string::npos) << message;
+  fs::remove(dir);
+}
+
+TEST(LenetCheckpoint, BestCheckpointLiesBesideTheLatest) {
+  EXPECT_EQ(best_checkpoint_path("runs/lenet.byot"), "runs/lenet.best.byot");
+  EXPECT_EQ(best_checkpoint_path("lenet"), "lenet.best");
 }
 
 }  // namespace

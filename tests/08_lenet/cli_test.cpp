@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "byo/idx.h"
 #include "byo/lenet/checkpoint.h"
 #include "data_dir.h"
 
@@ -51,7 +54,7 @@ class LenetCli : public ::testing::Test {
   };
 
   // Starts `lenet args...` with stdout and stderr going to files in the scratch folder.
-  pid_t spawn(const std::vector<std::string>& args) {
+  pid_t spawn(const std::vector<std::string>& args, bool as_nobody = false) {
     std::vector<std::string> argv_storage{BYO_TEST_LENET};
     argv_storage.insert(argv_storage.end(), args.begin(), args.end());
     std::vector<char*> argv;
@@ -65,6 +68,8 @@ class LenetCli : public ::testing::Test {
       const int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       dup2(o, 1);
       dup2(e, 2);
+      // root reads every file; "permission denied" needs an ordinary user.
+      if (as_nobody && geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) _exit(126);
       execv(argv[0], argv.data());
       _exit(127);
     }
@@ -81,7 +86,9 @@ class LenetCli : public ::testing::Test {
     return r;
   }
 
-  Result run(const std::vector<std::string>& args) { return wait_for(spawn(args)); }
+  Result run(const std::vector<std::string>& args, bool as_nobody = false) {
+    return wait_for(spawn(args, as_nobody));
+  }
 
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
@@ -205,15 +212,18 @@ TEST_F(LenetCli, SaveThenResumeContinuesTheRun) {
   EXPECT_NE(read_file(path("m.jsonl")).find("\"epoch\":2"), std::string::npos);
 }
 
-TEST_F(LenetCli, NanLossStopsAndKeepsTheGoodCheckpoint) {
+// A new run whose first epoch blows up has nothing to keep: it says so, and the file it
+// was told to save to (here a good checkpoint of an earlier run) is left alone.
+TEST_F(LenetCli, NanLossOnAFreshRunSavesNothing) {
   ASSERT_EQ(run(quick_train(path("c.byot"), "modern")).status, 0);
   const std::string good = read_file(path("c.byot"));
   auto args = quick_train(path("c.byot"), "modern", "3");
-  args.insert(args.end(), {"--resume", path("c.byot"), "--optimizer", "sgd", "--lr", "1e30"});
+  args.insert(args.end(), {"--optimizer", "sgd", "--lr", "1e30"});
   const Result r = run(args);
   EXPECT_EQ(r.status, 1) << r.out << r.err;
-  EXPECT_TRUE(r.says("epoch 2, batch")) << r.err;
-  EXPECT_TRUE(r.says("not overwritten")) << r.err;
+  EXPECT_TRUE(r.says("epoch 1, batch")) << r.err;
+  EXPECT_TRUE(r.says("no epoch had finished, so nothing was saved")) << r.err;
+  EXPECT_FALSE(r.says("still holds")) << r.err;
   EXPECT_EQ(read_file(path("c.byot")), good);
 }
 
@@ -235,6 +245,220 @@ TEST_F(LenetCli, SigintFinishesTheBatchAndSaves) {
   EXPECT_EQ(c.info.epoch, 0);
   EXPECT_GT(c.info.batch, 0);
   EXPECT_FALSE(fs::exists(path("c.byot.tmp")));
+}
+
+// ---- Saving never replaces what it should not -------------------------------------------
+
+// The save follows a symbolic link to its file: the link stays a link, its target moves on.
+TEST_F(LenetCli, SaveWritesThroughASymlink) {
+  fs::create_symlink("real.byot", path("link.byot"));
+  ASSERT_EQ(run(quick_train(path("link.byot"), "modern")).status, 0);
+  EXPECT_TRUE(fs::is_symlink(path("link.byot")));
+  EXPECT_EQ(read_checkpoint(path("real.byot")).info.epoch, 1);
+  EXPECT_TRUE(fs::exists(path("real.best.byot")));  // the best epoch beside the real file
+  EXPECT_FALSE(fs::exists(path("link.best.byot")));
+  const Result r = run({"train", "--data", mnist_dir(), "--resume", path("link.byot"), "--epochs",
+                        "2", "--threads", "1"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(fs::is_symlink(path("link.byot")));
+  EXPECT_EQ(read_checkpoint(path("real.byot")).info.epoch, 2);
+}
+
+// A directory, a pipe, a device, a missing directory and an empty name are refused by name,
+// before the first batch, and left as they were.
+TEST_F(LenetCli, SaveRefusesWhatIsNotARegularFileBeforeTraining) {
+  fs::create_directories(path("folder"));
+  ASSERT_EQ(::mkfifo(path("fifo").c_str(), 0600), 0);
+  std::vector<std::pair<std::string, std::string>> cases = {
+      {path("folder"), "is a directory"},
+      {path("fifo"), "not a regular file"},
+      {path("missing/c.byot"), "does not exist"},
+      {"", "--save needs a file name"}};
+  if (::mknod(path("null").c_str(), S_IFCHR | 0666, ::makedev(1, 3)) == 0) {  // as root only
+    cases.push_back({path("null"), "not a regular file"});
+  }
+  for (const auto& [save, says] : cases) {
+    const Result r = run(quick_train(save, "modern"));
+    EXPECT_EQ(r.status, 1) << save;
+    EXPECT_TRUE(r.says(says)) << save << ": " << r.err;
+    EXPECT_FALSE(r.says("epoch 1/1")) << save << ": refused only after training";
+  }
+  EXPECT_TRUE(fs::is_fifo(path("fifo")));
+  if (fs::exists(path("null"))) {
+    EXPECT_TRUE(fs::is_character_file(path("null")));
+  }
+  EXPECT_FALSE(fs::exists(path("fifo.tmp")));
+}
+
+// ---- A checkpoint is the whole run -------------------------------------------------------
+
+// `--resume F` alone continues the run F was: its --epochs, --limit and --test-limit too.
+TEST_F(LenetCli, ResumeAloneContinuesTheSameRun) {
+  // A two-epoch run stopped after its first epoch (as Ctrl-C between epochs leaves it).
+  ASSERT_EQ(run(quick_train(path("c.byot"), "modern")).status, 0);
+  {
+    Checkpoint c = read_checkpoint(path("c.byot"));
+    c.info.run.epochs = 2;
+    Generator gen(0);
+    models::LeNet5 model(models::LeNetVariant::modern, gen);
+    load_weights(model, c, path("c.byot"));
+    save_checkpoint(model, c.info, path("c.byot"));
+  }
+  const Result r = run({"train", "--data", mnist_dir(), "--resume", path("c.byot"), "--threads",
+                        "1", "--metrics-out", path("m.jsonl")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(r.says("training on 256 images, testing on 200")) << r.out;
+  EXPECT_TRUE(r.says("epoch 2/2")) << r.out;
+  EXPECT_EQ(read_checkpoint(path("c.byot")).info.epoch, 2);
+  // Done: resuming again trains nothing.
+  const Result again = run({"train", "--data", mnist_dir(), "--resume", path("c.byot")});
+  EXPECT_EQ(again.status, 0) << again.err;
+  EXPECT_TRUE(again.says("has already trained 2 epochs")) << again.out;
+}
+
+// A flag that would make the resumed run another run is refused, by name.
+TEST_F(LenetCli, ResumeRefusesFlagsThatContradictTheCheckpoint) {
+  ASSERT_EQ(run(quick_train(path("c.byot"), "modern")).status, 0);
+  const std::string saved = read_file(path("c.byot"));
+  for (const std::vector<std::string>& flag : {std::vector<std::string>{"--limit", "19200"},
+                                               {"--test-limit", "100"},
+                                               {"--lr", "1e6"},
+                                               {"--optimizer", "sgd"},
+                                               {"--seed", "3"},
+                                               {"--batch-size", "32"}}) {
+    std::vector<std::string> args = {"train",        "--data",   mnist_dir(), "--resume",
+                                     path("c.byot"), "--epochs", "2"};
+    args.insert(args.end(), flag.begin(), flag.end());
+    const Result r = run(args);
+    EXPECT_EQ(r.status, 1) << flag[0];
+    EXPECT_TRUE(r.says("is a run with " + flag[0])) << r.err;
+    EXPECT_TRUE(r.says("leave " + flag[0] + " out")) << r.err;
+  }
+  // Repeating the checkpoint's own value is no contradiction.
+  const Result same = run({"train", "--data", mnist_dir(), "--resume", path("c.byot"), "--epochs",
+                           "2", "--limit", "256", "--threads", "1"});
+  EXPECT_EQ(same.status, 0) << same.err;
+  EXPECT_NE(read_file(path("c.byot")), saved);
+}
+
+// ---- Bad input, found before any work ---------------------------------------------------
+
+TEST_F(LenetCli, CheckpointThatIsNotARegularFileIsRefusedUnread) {
+  Result r = run({"eval", "--checkpoint", "/dev/zero", "--data", mnist_dir()});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.says("/dev/zero' is a device, a pipe or a socket")) << r.err;
+  r = run({"eval", "--checkpoint", dir_.string(), "--data", mnist_dir()});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.says(dir_.string() + "' is a directory")) << r.err;
+}
+
+TEST_F(LenetCli, ImageFromADeviceIsRefusedUnread) {
+  ASSERT_EQ(run(quick_train(path("c.byot"), "modern")).status, 0);
+  const Result r = run(
+      {"predict", "--checkpoint", path("c.byot"), "--data", mnist_dir(), "--image", "/dev/zero"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.says("not a PGM")) << r.err;
+}
+
+TEST_F(LenetCli, TestLimitAboveTheTestSetIsRefusedBeforeTraining) {
+  const Result r = run({"train", "--data", mnist_dir(), "--epochs", "1", "--limit", "256",
+                        "--test-limit", "20000", "--threads", "1", "--save", path("c.byot")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.says("--test-limit 20000 is more than the 10000 images")) << r.err;
+  EXPECT_FALSE(r.says("epoch 1/1")) << r.out;
+  EXPECT_FALSE(fs::exists(path("c.byot")));
+}
+
+// Data sets of no images: there is nothing to train on, and an accuracy over no images is not
+// 0%.
+TEST_F(LenetCli, EmptyDataSetsAreRefusedInWords) {
+  const IdxArray no_images{{0, 28, 28}, {}};
+  const IdxArray no_labels{{0}, {}};
+  fs::create_directories(path("empty_train"));
+  fs::create_directories(path("empty_test"));
+  for (const char* split : {"train", "t10k"}) {
+    const std::string prefix = split;
+    const bool empty_train = prefix == "train";
+    for (const auto& [folder, empty] : {std::pair{path("empty_train"), empty_train},
+                                        std::pair{path("empty_test"), !empty_train}}) {
+      if (empty) {
+        write_idx(folder + "/" + prefix + "-images-idx3-ubyte", no_images);
+        write_idx(folder + "/" + prefix + "-labels-idx1-ubyte", no_labels);
+      } else {
+        for (const std::string kind : {"-images-idx3-ubyte", "-labels-idx1-ubyte"}) {
+          fs::create_symlink(fs::absolute(mnist_dir() + "/" + prefix + kind),
+                             folder + "/" + prefix + kind);
+        }
+      }
+    }
+  }
+  Result r = run({"train", "--data", path("empty_train"), "--no-save"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.says("the training set holds no images")) << r.err;
+  EXPECT_FALSE(r.says("cannot resume")) << r.err;
+  r = run({"train", "--data", path("empty_test"), "--no-save", "--limit", "64"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.says("the test set holds no images")) << r.err;
+  ASSERT_EQ(run(quick_train(path("c.byot"), "modern")).status, 0);
+  r = run({"eval", "--checkpoint", path("c.byot"), "--data", path("empty_test")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.says("holds no images")) << r.err;
+  EXPECT_FALSE(r.says("0.00%")) << r.out;
+}
+
+// ---- Messages that say what is wrong -----------------------------------------------------
+
+TEST_F(LenetCli, InfiniteLearningRateMustBeFinite) {
+  const Result r = run({"train", "--lr", "inf"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(r.says("--lr")) << r.err;
+  EXPECT_TRUE(r.says("must be finite")) << r.err;
+}
+
+TEST_F(LenetCli, IntegersPastTheirRangeAreRefusedNotClamped) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"train", "--epochs", "99999999999999999999"},
+        {"train", "--limit", "9223372036854775808"},
+        {"train", "--seed", "18446744073709551616"},
+        {"eval", "--checkpoint", "c.byot", "--limit", "99999999999999999999"}}) {
+    const Result r = run(args);
+    EXPECT_EQ(r.status, 2) << args[1] << " " << args[2];
+    EXPECT_TRUE(r.says("out of range")) << r.err;
+  }
+  const Result negative_seed = run({"train", "--seed", "-1"});
+  EXPECT_EQ(negative_seed.status, 2);
+  EXPECT_TRUE(negative_seed.says("not a whole number")) << negative_seed.err;
+}
+
+TEST_F(LenetCli, FileAsDataFolderIsNamedAsAFile) {
+  std::ofstream(path("mnist.tar")) << "not a folder";
+  const Result r = run({"train", "--data", path("mnist.tar")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.says("mnist.tar is a file, not a directory")) << r.err;
+}
+
+// A file that cannot be read is not damaged: fetching MNIST again would not help.
+TEST_F(LenetCli, PermissionDeniedDoesNotSuggestFetchingAgain) {
+  for (const char* name : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                           "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
+    std::ofstream(path(name)) << "x";
+  }
+  fs::permissions(path("train-images-idx3-ubyte"), fs::perms::none);
+  const Result r = run({"train", "--data", dir_.string()}, /*as_nobody=*/true);
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_TRUE(r.says("Permission denied")) << r.err;
+  EXPECT_FALSE(r.says("cmake --build build --target mnist")) << r.err;
+}
+
+TEST_F(LenetCli, EveryErrorStartsTheSameWay) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"train", "--epoch", "3"},  // refused by the parser
+        {"eval", "--checkpoint", path("missing.byot")},     // refused by byotorch
+        {"train", "--lr", "inf"}}) {
+    const Result r = run(args);
+    EXPECT_NE(r.status, 0);
+    EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;
+  }
 }
 
 // ---- eval, predict, bench --------------------------------------------------------------

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "byo/check.h"
+#include "byo/gemm.h"
 #include "byo/models/lenet.h"
 
 namespace byo::models {
@@ -93,6 +94,21 @@ TEST(LeNet5, VariantNames) {
   EXPECT_EQ(parse_variant("modern"), LeNetVariant::modern);
   EXPECT_EQ(variant_name(LeNetVariant::classic), "classic");
   EXPECT_THROW(parse_variant("lenet"), Error);
+}
+
+// An empty batch is legal, as in PyTorch: ten logits for each of no images, through the
+// naive kernels and the fast ones.
+TEST(LeNet5, EmptyBatchGivesNoLogitsInBothKernelTables) {
+  for (const bool fast : {false, true}) {
+    fast ? use_fast_kernels() : use_naive_kernels();
+    for (const LeNetVariant variant : {LeNetVariant::classic, LeNetVariant::modern}) {
+      Generator gen(1);
+      LeNet5 model(variant, gen);
+      const Tensor logits = model.forward(zeros({0, 1, 28, 28}));
+      EXPECT_EQ(logits.shape(), (Shape{0, 10})) << (fast ? "fast" : "naive");
+    }
+  }
+  use_naive_kernels();
 }
 
 }  // namespace

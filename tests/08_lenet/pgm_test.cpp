@@ -1,5 +1,9 @@
 // The PGM reader and the terminal drawing of `lenet predict`.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "byo/check.h"
 #include "byo/lenet/pgm.h"
@@ -34,6 +38,38 @@ TEST(LenetPgm, RefusesWhatIsNotAPgm) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("notes.txt is not a PGM"), std::string::npos);
   }
+}
+
+// The read stops where a PGM must have ended: /dev/zero after its first two bytes, and a
+// file longer than any image this reader takes (here a header followed by 129 MiB of
+// comment-free blanks) at kMaxPgmBytes, before it is all in memory.
+TEST(LenetPgm, ReadStopsAtWhatAPgmCanHold) {
+  EXPECT_THROW(
+      {
+        try {
+          read_pgm("/dev/zero");
+        } catch (const Error& e) {
+          EXPECT_NE(e.message().find("not a PGM"), std::string::npos) << e.message();
+          throw;
+        }
+      },
+      Error);
+  const auto path =
+      std::filesystem::temp_directory_path() / ("byo_pgm_" + std::to_string(::getpid()) + ".pgm");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "P2 28 28 255\n";
+    const std::string blanks(1 << 20, ' ');
+    for (int i = 0; i < 129; ++i) out << blanks;
+  }
+  try {
+    read_pgm(path.string());
+    ADD_FAILURE() << "read a 129 MiB PGM";
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("more than any image this reader accepts"), std::string::npos)
+        << e.message();
+  }
+  std::filesystem::remove(path);
 }
 
 TEST(LenetTerminal, DrawsTwoCharactersPerPixel) {

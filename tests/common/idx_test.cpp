@@ -1,9 +1,11 @@
 // IDX reading and writing: round trips, plain and gzip, and every way a file can be wrong.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -214,6 +216,46 @@ TEST_F(IdxTest, AbsurdDimensionsAreRefusedBeforeAllocating) {
   const Bytes lying = concat(header({0xFFFFFFFFu}), Bytes(16));
   EXPECT_THAT(read_error(write_bytes("lying.gz", gzip_bytes(lying))),
               HasSubstr("truncated: header says 4294967295 bytes of data"));
+}
+
+// A gzip file of `head` then `zeros` zero bytes, written in pieces so the test itself
+// never holds the inflated bytes (zeros deflate about 1000:1).
+void write_gzip_zeros(const fs::path& file, const Bytes& head, int64_t zeros) {
+  gzFile out = gzopen(file.c_str(), "wb1");
+  ASSERT_NE(out, nullptr);
+  ASSERT_EQ(gzwrite(out, head.data(), static_cast<unsigned>(head.size())),
+            static_cast<int>(head.size()));
+  const Bytes piece(1 << 20);
+  for (int64_t left = zeros; left > 0; left -= static_cast<int64_t>(piece.size())) {
+    const auto n = static_cast<unsigned>(std::min<int64_t>(left, piece.size()));
+    ASSERT_EQ(gzwrite(out, piece.data(), n), static_cast<int>(n));
+  }
+  ASSERT_EQ(gzclose(out), Z_OK);
+}
+
+int64_t peak_rss_bytes() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return int64_t{usage.ru_maxrss} * 1024;
+}
+
+// A gzip bomb: 256 KiB on disk that inflates to 256 MiB under a header claiming 512 MiB. It
+// is refused after one pass that keeps nothing, not after filling 256 MiB of buffers.
+TEST_F(IdxTest, GzipIsRefusedBeforeItsDataIsAllocated) {
+  write_gzip_zeros(path("bomb.gz"), header({512, 1024, 1024}), int64_t{256} << 20);
+  const int64_t before = peak_rss_bytes();
+  EXPECT_THAT(read_error(path("bomb.gz")),
+              HasSubstr("truncated: header says 536870912 bytes of data (512 x 1024 x 1024), the "
+                        "decompressed file has 268435456"));
+  EXPECT_LT(peak_rss_bytes() - before, int64_t{64} << 20) << "the reader kept what it inflated";
+}
+
+// Trailing garbage is counted no further than 1 MiB: a 64 MiB tail is not inflated whole.
+TEST_F(IdxTest, GzipTrailingGarbageIsNotInflatedWhole) {
+  write_gzip_zeros(path("tail.gz"), concat(header({16}), Bytes(16)), int64_t{64} << 20);
+  EXPECT_THAT(read_error(path("tail.gz")),
+              HasSubstr("at least 1048576 bytes of trailing garbage: header says 16 bytes of data "
+                        "(16), the decompressed file has more than 1048592"));
 }
 
 TEST_F(IdxTest, CorruptGzipIsRefused) {

@@ -19,7 +19,9 @@
 ///
 /// Saving writes `path + ".tmp"` and renames it over `path`, so a crash mid-write never
 /// leaves half a checkpoint under the real name (a rename within one directory is
-/// atomic on POSIX file systems).
+/// atomic on POSIX file systems). A rename replaces whatever has the name, so the target is
+/// resolved first: a symbolic link is followed to its file, and anything that is not a
+/// regular file or a new path (a directory, `/dev/null`, a pipe) is refused.
 ///
 /// Loading trusts nothing: it reads the whole file, checks every length against the bytes
 /// that are actually there before allocating anything (a header that claims 2^60 floats
@@ -30,6 +32,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <span>
 #include <string>
 #include <vector>
@@ -52,10 +55,20 @@ std::vector<uint8_t> serialize(const nn::StateDict& state);
 /// @brief Parses and validates checkpoint bytes; `source` names them in error messages.
 nn::StateDict deserialize(std::span<const uint8_t> bytes, const std::string& source = "bytes");
 
-/// @brief Writes `state` to `path` through a temporary file and a rename. Throws if the
-///        directory does not exist or the write fails.
+/// @brief The largest checkpoint file `load_state_dict` reads (4 GiB).
+inline constexpr uint64_t kMaxCheckpointBytes = uint64_t{1} << 32;
+
+/// @brief The file a save to `path` replaces: `path` itself, or the file a symbolic link
+///        `path` points to (the link stays a link). Throws, naming `path`, if it is empty,
+///        a directory, a device, pipe or socket, or its directory does not exist; call it
+///        before a long run to refuse a bad path before any work is done.
+std::filesystem::path save_target(const std::string& path);
+
+/// @brief Writes `state` to `save_target(path)` through a temporary file beside it and a
+///        rename. Throws if `save_target` refuses the path or the write fails.
 void save_state_dict(const nn::StateDict& state, const std::string& path);
-/// @brief Reads and validates the checkpoint at `path`.
+/// @brief Reads and validates the checkpoint at `path`, a regular file of at most
+///        kMaxCheckpointBytes (a device such as /dev/zero is refused unread).
 nn::StateDict load_state_dict(const std::string& path);
 
 /// @brief Saves `module.state_dict()` to `path` (as `torch::save`).

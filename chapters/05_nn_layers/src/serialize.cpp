@@ -1,6 +1,7 @@
 #include "byo/serialize.h"
 
 #include <bit>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -207,17 +208,45 @@ nn::StateDict deserialize(std::span<const uint8_t> bytes, const std::string& sou
   return state;
 }
 
-void save_state_dict(const nn::StateDict& state, const std::string& path) {
+std::filesystem::path save_target(const std::string& path) {
   namespace fs = std::filesystem;
-  const fs::path target(path);
+  BYO_CHECK(!path.empty()) << "save: the path is empty; name the file to write";
+  // A symlink is followed to the file it names, so that the rename below replaces that
+  // file and leaves the link a link. Forty hops is Linux's own limit (ELOOP).
+  fs::path target(path);
+  std::error_code ec;
+  for (int hops = 0; fs::is_symlink(fs::symlink_status(target, ec)); ++hops) {
+    BYO_CHECK(hops < 40) << "save: '" << path << "' is a loop of symbolic links";
+    const fs::path next = fs::read_symlink(target, ec);
+    BYO_CHECK(!ec) << "save: cannot read the symbolic link '" << target.string()
+                   << "': " << ec.message();
+    target = next.is_absolute() ? next : target.parent_path() / next;
+  }
+  const fs::file_status status = fs::status(target, ec);
+  if (fs::exists(status)) {
+    BYO_CHECK(!fs::is_directory(status))
+        << "save: '" << path << "' is a directory; name a file inside it";
+    BYO_CHECK(fs::is_regular_file(status))
+        << "save: '" << path << "' is a device, a pipe or a socket, not a regular file; "
+        << "a checkpoint replaces its file whole, so it is only written to a regular file or "
+           "a new path";
+  }
   const fs::path directory = target.has_parent_path() ? target.parent_path() : fs::path(".");
   BYO_CHECK(fs::is_directory(directory))
       << "save: the directory '" << directory.string() << "' for '" << path << "' does not exist";
+  return target;
+}
+
+void save_state_dict(const nn::StateDict& state, const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path target = save_target(path);
   const std::vector<uint8_t> bytes = serialize(state);
-  const std::string temporary = path + ".tmp";
+  // Beside the target, so that the rename stays within one file system and is atomic.
+  const std::string temporary = target.string() + ".tmp";
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    BYO_CHECK(out.is_open()) << "save: cannot open '" << temporary << "' for writing";
+    BYO_CHECK(out.is_open()) << "save: cannot open '" << temporary
+                             << "' for writing: " << std::strerror(errno);
     out.write(reinterpret_cast<const char*>(bytes.data()),
               static_cast<std::streamsize>(bytes.size()));
     out.close();
@@ -233,17 +262,33 @@ void save_state_dict(const nn::StateDict& state, const std::string& path) {
   if (error) {
     std::error_code ignored;
     fs::remove(temporary, ignored);
-    BYO_CHECK(false) << "save: cannot rename '" << temporary << "' to '" << path
+    BYO_CHECK(false) << "save: cannot rename '" << temporary << "' to '" << target.string()
                      << "': " << error.message();
   }
 }
 
 nn::StateDict load_state_dict(const std::string& path) {
+  namespace fs = std::filesystem;
+  // The file's size bounds the read: a device such as /dev/zero, a pipe or a directory has
+  // none, so it is refused before a byte is read.
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  BYO_CHECK(fs::exists(status)) << "load: cannot open '" << path << "': no such file";
+  BYO_CHECK(!fs::is_directory(status)) << "load: '" << path << "' is a directory, not a checkpoint";
+  BYO_CHECK(fs::is_regular_file(status))
+      << "load: '" << path << "' is a device, a pipe or a socket, not a checkpoint file";
+  const uintmax_t size = fs::file_size(path, ec);
+  BYO_CHECK(!ec) << "load: cannot read the size of '" << path << "': " << ec.message();
+  BYO_CHECK(size <= kMaxCheckpointBytes)
+      << "load: '" << path << "' has " << size << " bytes; a checkpoint has at most "
+      << kMaxCheckpointBytes;
   std::ifstream in(path, std::ios::binary);
-  BYO_CHECK(in.is_open()) << "load: cannot open '" << path << "'";
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
-  BYO_CHECK(!in.bad()) << "load: reading '" << path << "' failed";
+  BYO_CHECK(in.is_open()) << "load: cannot open '" << path << "': " << std::strerror(errno);
+  std::vector<uint8_t> bytes(static_cast<size_t>(size));
+  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size));
+  BYO_CHECK(!in.bad() && static_cast<uintmax_t>(in.gcount()) == size)
+      << "load: reading '" << path << "' failed after " << in.gcount() << " of " << size
+      << " bytes";
   return deserialize(bytes, "'" + path + "'");
 }
 

@@ -84,9 +84,11 @@ void conv2d_forward_direct(const ConvGeometry& g, const float* x, const float* w
   }
   const int64_t rows = g.in_h + 2 * g.pad_h, cols = g.in_w + 2 * g.pad_w;
   const int64_t blocks = blocks_of(g.out_w), plane_out = g.out_h * g.out_w;
-#pragma omp parallel num_threads(thread_count(g.batch))
+  const int threads = thread_count(g.batch);
+  std::vector<Bordered> images = detail::per_thread<Bordered>(threads, 1, rows, cols);
+#pragma omp parallel num_threads(threads)
   {
-    Bordered image(1, rows, cols);
+    Bordered& image = images[detail::this_thread()];
 #pragma omp for schedule(dynamic)
     for (int64_t n = 0; n < g.batch; ++n) {
       image.place(0, rows, x + n * g.in_h * g.in_w, g.in_h, g.in_w, g.pad_h, g.pad_w);
@@ -129,9 +131,11 @@ void conv2d_grad_input_direct(const ConvGeometry& g, const float* grad_out, cons
   const int64_t top = g.kernel_h - 1 - g.pad_h, left = g.kernel_w - 1 - g.pad_w;
   const int64_t rows = g.out_h + 2 * top, cols = g.out_w + 2 * left;  // = H + R − 1, W + S − 1
   const int64_t blocks = blocks_of(g.in_w), plane_out = g.out_h * g.out_w;
-#pragma omp parallel num_threads(thread_count(g.batch))
+  const int threads = thread_count(g.batch);
+  std::vector<Bordered> douts = detail::per_thread<Bordered>(threads, g.out_channels, rows, cols);
+#pragma omp parallel num_threads(threads)
   {
-    Bordered dout(g.out_channels, rows, cols);
+    Bordered& dout = douts[detail::this_thread()];
 #pragma omp for schedule(dynamic)
     for (int64_t n = 0; n < g.batch; ++n) {
       for (int64_t k = 0; k < g.out_channels; ++k) {
@@ -225,25 +229,33 @@ void conv2d_grad_weight_direct(const ConvGeometry& g, const float* x, const floa
   const int64_t weights = g.out_channels * g.kernel_h * g.kernel_w;
   const int64_t blocks = (g.batch + kImagesPerBlock - 1) / kImagesPerBlock;
   detail::BlockSums block_sums(blocks, weights + g.out_channels);  // dw, then db
-#pragma omp parallel num_threads(thread_count(blocks))
+  const int threads = thread_count(blocks);
+  std::vector<Bordered> images = detail::per_thread<Bordered>(threads, 1, rows, cols);
+  std::vector<std::vector<float>> douts = detail::per_thread<std::vector<float>>(
+      threads, static_cast<size_t>(chunks * kFilters * g.out_h * width), 0.0f);
+  detail::RegionErrors errors;  // block_sums.lanes() may allocate
+#pragma omp parallel num_threads(threads)
   {
-    Bordered image(1, rows, cols);
-    std::vector<float> dout(static_cast<size_t>(chunks * kFilters * g.out_h * width), 0.0f);
+    Bordered& image = images[detail::this_thread()];
+    std::vector<float>& dout = douts[detail::this_thread()];
 #pragma omp for schedule(dynamic)
     for (int64_t block = 0; block < blocks; ++block) {
-      const std::span<float> lanes = block_sums.lanes();
-      const int64_t end = std::min(g.batch, (block + 1) * kImagesPerBlock);
-      for (int64_t n = block * kImagesPerBlock; n < end; ++n) {
-        image.place(0, rows, x + n * g.in_h * g.in_w, g.in_h, g.in_w, g.pad_h, g.pad_w);
-        for (int64_t kp = 0; kp < g.out_channels * g.out_h; ++kp) {
-          std::copy_n(grad_out + n * g.out_channels * plane_out + kp * g.out_w, g.out_w,
-                      dout.data() + kp * width);
+      errors.run([&] {
+        const std::span<float> lanes = block_sums.lanes();
+        const int64_t end = std::min(g.batch, (block + 1) * kImagesPerBlock);
+        for (int64_t n = block * kImagesPerBlock; n < end; ++n) {
+          image.place(0, rows, x + n * g.in_h * g.in_w, g.in_h, g.in_w, g.pad_h, g.pad_w);
+          for (int64_t kp = 0; kp < g.out_channels * g.out_h; ++kp) {
+            std::copy_n(grad_out + n * g.out_channels * plane_out + kp * g.out_w, g.out_w,
+                        dout.data() + kp * width);
+          }
+          add_image(g, image.data.data(), cols, dout.data(), width, lanes.data());
         }
-        add_image(g, image.data.data(), cols, dout.data(), width, lanes.data());
-      }
-      block_sums.finish(block, lanes);
+        block_sums.finish(block, lanes);
+      });
     }
   }
+  errors.rethrow();
   const float* total = block_sums.total();
   std::copy_n(total, weights, grad_w);
   if (grad_bias) std::copy_n(total + weights, g.out_channels, grad_bias);

@@ -83,6 +83,13 @@ float* block_columns(const ConvGeometry& g, const Blocking& b, const float* x, i
   return col;
 }
 
+// A convolution with nothing to multiply: an empty batch, no filters, no input channels or
+// an empty output. PyTorch answers it (an empty output; with no input channels, the bias
+// alone), and so do chapter 6's loops; the blocking below would divide by its zero sizes.
+bool nothing_to_multiply(const ConvGeometry& g) {
+  return g.batch == 0 || g.out_channels == 0 || g.in_channels == 0 || g.out_h == 0 || g.out_w == 0;
+}
+
 }  // namespace
 
 // x is (N,C,H,W), w is (K,C,R,S), bias is (K) or null, out is (N,K,P,Q)
@@ -91,26 +98,31 @@ float* block_columns(const ConvGeometry& g, const Blocking& b, const float* x, i
 // then prod's nb column blocks are the nb images' (K, P·Q) outputs, copied out plus bias.
 void conv2d_forward_gemm(const ConvGeometry& g, const float* x, const float* w, const float* bias,
                          float* out) {
+  if (nothing_to_multiply(g)) return conv2d_forward_naive(g, x, w, bias, out);
   if (conv2d_direct_applies(g)) return conv2d_forward_direct(g, x, w, bias, out);
   const Blocking b = blocking(g);
   const int64_t k = g.out_channels;
   const ConstMatrixView weights{w, k, b.crs, b.crs, 1};
   const GemmKernel gemm = b.by_block ? gemm_packed : gemm_parallel;
+  detail::RegionErrors errors;
 #pragma omp parallel for schedule(dynamic) if (b.by_block)
   for (int64_t block = 0; block < b.count; ++block) {
-    const int64_t n0 = b.first(block), images = b.images(block, g.batch), cols = images * b.pq;
-    const float* col = block_columns(g, b, x, n0, images);
-    float* prod = t_rows.reserve(k * cols);
-    gemm(weights, {col, b.crs, cols, cols, 1}, {prod, k, cols, cols, 1}, /*accumulate=*/false);
-    for (int64_t i = 0; i < images; ++i) {
-      for (int64_t kk = 0; kk < k; ++kk) {
-        const float* __restrict src = prod + kk * cols + i * b.pq;
-        float* __restrict dst = out + ((n0 + i) * k + kk) * b.pq;
-        const float add = bias ? bias[kk] : 0.0f;
-        for (int64_t j = 0; j < b.pq; ++j) dst[j] = src[j] + add;
+    errors.run([&] {
+      const int64_t n0 = b.first(block), images = b.images(block, g.batch), cols = images * b.pq;
+      const float* col = block_columns(g, b, x, n0, images);
+      float* prod = t_rows.reserve(k * cols);
+      gemm(weights, {col, b.crs, cols, cols, 1}, {prod, k, cols, cols, 1}, /*accumulate=*/false);
+      for (int64_t i = 0; i < images; ++i) {
+        for (int64_t kk = 0; kk < k; ++kk) {
+          const float* __restrict src = prod + kk * cols + i * b.pq;
+          float* __restrict dst = out + ((n0 + i) * k + kk) * b.pq;
+          const float add = bias ? bias[kk] : 0.0f;
+          for (int64_t j = 0; j < b.pq; ++j) dst[j] = src[j] + add;
+        }
       }
-    }
+    });
   }
+  errors.rethrow();
 }
 
 namespace {
@@ -134,22 +146,28 @@ void gather_rows(const float* grad_out, int64_t n0, int64_t images, int64_t k, i
 // Per block: dcol (C·R·S, nb·P·Q) = Wᵀ · dout (K, nb·P·Q); grad_x block = col2im(dcol).
 void conv2d_grad_input_gemm(const ConvGeometry& g, const float* grad_out, const float* w,
                             float* grad_x) {
+  if (nothing_to_multiply(g)) return conv2d_grad_input_naive(g, grad_out, w, grad_x);
   if (conv2d_direct_applies(g)) return conv2d_grad_input_direct(g, grad_out, w, grad_x);
   const Blocking b = blocking(g);
   const int64_t k = g.out_channels;
   const ConstMatrixView weights_t = ConstMatrixView{w, k, b.crs, b.crs, 1}.t();
   const GemmKernel gemm = b.by_block ? gemm_packed : gemm_parallel;
+  detail::RegionErrors errors;
 #pragma omp parallel for schedule(dynamic) if (b.by_block)
   for (int64_t block = 0; block < b.count; ++block) {
-    const int64_t n0 = b.first(block), images = b.images(block, g.batch), cols = images * b.pq;
-    float* dout = t_rows.reserve(k * cols);
-    float* dcol = t_col.reserve(b.crs * cols);
-    gather_rows(grad_out, n0, images, k, b.pq, dout);
-    gemm(weights_t, {dout, k, cols, cols, 1}, {dcol, b.crs, cols, cols, 1}, /*accumulate=*/false);
-    col2im(std::span<const float>(dcol, static_cast<size_t>(b.crs * cols)),
-           block_geometry(g, images),
-           std::span(grad_x + n0 * b.chw, static_cast<size_t>(images * b.chw)));
+    errors.run([&] {
+      const int64_t n0 = b.first(block), images = b.images(block, g.batch), cols = images * b.pq;
+      float* dout = t_rows.reserve(k * cols);
+      float* dcol = t_col.reserve(b.crs * cols);
+      gather_rows(grad_out, n0, images, k, b.pq, dout);
+      gemm(weights_t, {dout, k, cols, cols, 1}, {dcol, b.crs, cols, cols, 1},
+           /*accumulate=*/false);
+      col2im(std::span<const float>(dcol, static_cast<size_t>(b.crs * cols)),
+             block_geometry(g, images),
+             std::span(grad_x + n0 * b.chw, static_cast<size_t>(images * b.chw)));
+    });
   }
+  errors.rethrow();
 }
 
 // x is (N,C,H,W), grad_out is (N,K,P,Q), grad_w is (K,C,R,S), grad_bias is (K) or null
@@ -161,6 +179,7 @@ void conv2d_grad_input_gemm(const ConvGeometry& g, const float* grad_out, const 
 // sets are added in order at the end: the result is the same whichever thread did which.
 void conv2d_grad_weight_gemm(const ConvGeometry& g, const float* x, const float* grad_out,
                              float* grad_w, float* grad_bias) {
+  if (nothing_to_multiply(g)) return conv2d_grad_weight_naive(g, x, grad_out, grad_w, grad_bias);
   if (conv2d_direct_applies(g)) return conv2d_grad_weight_direct(g, x, grad_out, grad_w, grad_bias);
   const Blocking b = blocking(g);
   const int64_t k = g.out_channels, weights = k * b.crs;
@@ -172,23 +191,28 @@ void conv2d_grad_weight_gemm(const ConvGeometry& g, const float* x, const float*
   const int64_t sets = (b.count + kBlocksPerSum - 1) / kBlocksPerSum;
   detail::BlockSums block_sums(sets, sums);
   const std::vector<float> ones(static_cast<size_t>(b.size * b.pq), 1.0f);
+  detail::RegionErrors errors;
 #pragma omp parallel for schedule(dynamic) if (sets > 1)
   for (int64_t set = 0; set < sets; ++set) {
-    const std::span<float> lanes = block_sums.lanes();
-    const int64_t last = std::min(b.count, (set + 1) * kBlocksPerSum);
-    for (int64_t block = set * kBlocksPerSum; block < last; ++block) {
-      const int64_t n0 = b.first(block), images = b.images(block, g.batch), cols = images * b.pq;
-      const float* col = block_columns(g, b, x, n0, images);
-      float* dout = t_rows.reserve(k * cols);
-      gather_rows(grad_out, n0, images, k, b.pq, dout);
-      const ConstMatrixView dout_rows{dout, k, cols, cols, 1};
-      gemm_dot_nt_lanes(dout_rows, {col, b.crs, cols, cols, 1},
-                        lanes.first(static_cast<size_t>(weights * kSimdWidth)));
-      gemm_dot_nt_lanes(dout_rows, {ones.data(), 1, cols, cols, 1},
-                        lanes.subspan(static_cast<size_t>(weights * kSimdWidth)));
-    }
-    block_sums.finish(set, lanes);
+    errors.run([&] {
+      const std::span<float> lanes = block_sums.lanes();
+      const int64_t last = std::min(b.count, (set + 1) * kBlocksPerSum);
+      for (int64_t block = set * kBlocksPerSum; block < last; ++block) {
+        const int64_t n0 = b.first(block), images = b.images(block, g.batch);
+        const int64_t cols = images * b.pq;
+        const float* col = block_columns(g, b, x, n0, images);
+        float* dout = t_rows.reserve(k * cols);
+        gather_rows(grad_out, n0, images, k, b.pq, dout);
+        const ConstMatrixView dout_rows{dout, k, cols, cols, 1};
+        gemm_dot_nt_lanes(dout_rows, {col, b.crs, cols, cols, 1},
+                          lanes.first(static_cast<size_t>(weights * kSimdWidth)));
+        gemm_dot_nt_lanes(dout_rows, {ones.data(), 1, cols, cols, 1},
+                          lanes.subspan(static_cast<size_t>(weights * kSimdWidth)));
+      }
+      block_sums.finish(set, lanes);
+    });
   }
+  errors.rethrow();
   const float* total = block_sums.total();
   std::copy_n(total, weights, grad_w);
   if (grad_bias) std::copy_n(total + weights, k, grad_bias);

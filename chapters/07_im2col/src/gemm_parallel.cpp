@@ -4,6 +4,7 @@
 
 #include "byo/gemm.h"
 #include "byo/micro_kernel.h"
+#include "threads.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -44,10 +45,11 @@ void gemm_parallel(ConstMatrixView a, ConstMatrixView b, MatrixView c, bool accu
   const int64_t unit = split_n ? kTileCols : kTileRows;
   const int64_t units = (extent + unit - 1) / unit;
   const int requested = static_cast<int>(std::min<int64_t>(max_threads, units));
+  detail::RegionErrors errors;  // gemm_packed allocates its packing buffers
 #ifdef _OPENMP
 #pragma omp parallel num_threads(requested)
 #endif
-  {
+  errors.run([&] {
 #ifdef _OPENMP
     // The team may be smaller than requested (OMP_DYNAMIC): split by what we got.
     const int64_t parts = omp_get_num_threads(), t = omp_get_thread_num();
@@ -71,7 +73,8 @@ void gemm_parallel(ConstMatrixView a, ConstMatrixView b, MatrixView c, bool accu
         gemm_packed(a_part, b, c_part, accumulate);
       }
     }
-  }
+  });
+  errors.rethrow();
 }
 
 }  // namespace byo

@@ -7,6 +7,7 @@
 
 #include "byo/check.h"
 #include "byo/micro_kernel.h"
+#include "threads.h"
 
 namespace byo {
 
@@ -160,11 +161,14 @@ void col2im(std::span<const float> col, const ConvGeometry& g, std::span<float> 
   const int64_t row_len = col_cols(g), planes = g.batch * g.in_channels;
   const float* col_data = col.data();
   float* x_data = x.data();
+  const bool parallel = planes * height * width > (int64_t{1} << 14);
+  std::vector<std::vector<float>> scratches = detail::per_thread<std::vector<float>>(
+      parallel ? detail::thread_count() : 1, padded ? static_cast<size_t>(height * width) : 0);
 #ifdef _OPENMP
-#pragma omp parallel if (planes * height * width > (int64_t{1} << 14))
+#pragma omp parallel if (parallel)
 #endif
   {
-    std::vector<float> scratch(padded ? static_cast<size_t>(height * width) : 0);
+    std::vector<float>& scratch = scratches[detail::this_thread()];
 #ifdef _OPENMP
 #pragma omp for schedule(static)
 #endif

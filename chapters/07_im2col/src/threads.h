@@ -5,7 +5,11 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <exception>
 #include <new>
+#include <vector>
+
+#include "byo/check.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -38,7 +42,8 @@ class Scratch {
     if (floats > capacity_) {
       const auto bytes = static_cast<size_t>((floats * 4 + 63) / 64 * 64);
       void* fresh = std::aligned_alloc(64, bytes);
-      if (!fresh) throw std::bad_alloc();
+      BYO_CHECK(fresh != nullptr) << "cannot allocate " << bytes / (1 << 20)
+                                  << " MiB of kernel scratch memory";
       std::free(data_);
       data_ = static_cast<float*>(fresh);
       capacity_ = floats;
@@ -49,6 +54,56 @@ class Scratch {
  private:
   float* data_ = nullptr;
   int64_t capacity_ = 0;
+};
+
+/// @brief The number of this thread in its OpenMP team (0 outside a region).
+inline size_t this_thread() {
+#ifdef _OPENMP
+  return static_cast<size_t>(omp_get_thread_num());
+#else
+  return 0;
+#endif
+}
+
+/// @brief `threads` buffers made from `args`, one per thread of a region, made before it:
+///        an allocation that fails throws here, on the calling thread, and not inside the
+///        region, where it would end the program. A thread takes `buffers[this_thread()]`.
+template <class Buffer, class... Args>
+std::vector<Buffer> per_thread(int threads, const Args&... args) {
+  std::vector<Buffer> buffers;
+  buffers.reserve(static_cast<size_t>(threads));
+  for (int t = 0; t < threads; ++t) buffers.emplace_back(args...);
+  return buffers;
+}
+
+/// @brief Carries an exception out of an OpenMP parallel region.
+///
+/// An exception must not leave a parallel region (nor one iteration of its loop): the
+/// program would end in std::terminate instead of reporting a byo::Error. So every piece
+/// of work in a region that can throw (an allocation, a check) runs under `run`, which
+/// keeps the first exception; after the region, `rethrow` throws it on the calling thread.
+/// A thread that failed still reaches every `omp for` of its region, as OpenMP requires.
+class RegionErrors {
+ public:
+  /// @brief Runs `body`, keeping its exception (the first of all threads') instead.
+  template <class Body>
+  void run(Body&& body) noexcept {
+    try {
+      body();
+    } catch (...) {
+#ifdef _OPENMP
+#pragma omp critical(byo_region_errors)
+#endif
+      if (!first_) first_ = std::current_exception();
+    }
+  }
+  /// @brief Throws the kept exception, if any. Call after the region, outside it.
+  void rethrow() const {
+    if (first_) std::rethrow_exception(first_);
+  }
+
+ private:
+  std::exception_ptr first_;
 };
 
 }  // namespace byo::detail

@@ -34,7 +34,7 @@ int run_bench(const BenchFlags& f) {
   if (f.threads) set_num_threads(*f.threads);
   TrainConfig c = default_config(models::parse_variant(f.variant));
   if (f.batch_size) c.run.batch_size = *f.batch_size;
-  c.limit = f.limit;
+  c.run.limit = f.limit;
   const auto train_set = open_dataset("mnist", f.data_dir, "train");
   const auto test_set = open_dataset("mnist", f.data_dir, "test");
   Generator gen(c.run.seed);
@@ -42,7 +42,7 @@ int run_bench(const BenchFlags& f) {
   const auto optimizer = make_optimizer(c, model);
   data::DataLoader loader(
       *train_set,
-      {.batch_size = c.run.batch_size, .shuffle = true, .seed = c.run.seed, .limit = c.limit});
+      {.batch_size = c.run.batch_size, .shuffle = true, .seed = c.run.seed, .limit = c.run.limit});
   std::cout << "lenet bench: LeNet-5 " << f.variant << ", batch " << c.run.batch_size << ", "
             << c.run.optimizer << ", " << num_threads() << " thread"
             << (num_threads() == 1 ? "" : "s") << ", " << loader.num_examples()

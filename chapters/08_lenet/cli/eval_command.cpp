@@ -69,8 +69,10 @@ Command add_eval(CLI::App& app) {
   cmd->add_option("--data", flags->data_dir,
                   "folder of the IDX files (default: $BYO_MNIST_DIR or data/mnist)");
   cmd->add_option("--limit", flags->limit, "the first N test images only (default: all)")
+      ->check(kWholeNumber)
       ->check(kNonNegative);
   cmd->add_option("--batch-size", flags->batch_size, "images per forward pass (default 1000)")
+      ->check(kWholeNumber)
       ->check(kPositive);
   cmd->add_option("--threads", flags->threads, "OpenMP threads (default: all cores)")
       ->check(CLI::Range(1, 1024));

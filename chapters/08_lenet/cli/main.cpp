@@ -27,6 +27,10 @@ int main(int argc, char** argv) {
       "import)",
       "lenet"};
   app.require_subcommand(1);
+  // Every refusal starts as the others do ("error: ..."), whichever part caught it.
+  app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
+    return "error: " + CLI::FailureMessage::simple(failed, e);
+  });
   std::map<CLI::App*, byo::lenet::cli::Command> commands;
   const auto remember = [&](byo::lenet::cli::Command command) {
     commands[app.get_subcommands({}).back()] = std::move(command);

@@ -16,6 +16,9 @@ namespace fs = std::filesystem;
 fs::path find_idx(const fs::path& root, const std::string& stem, const std::string& dataset,
                   std::string_view fetch_hint) {
   std::error_code ec;
+  BYO_CHECK(!fs::exists(root, ec) || fs::is_directory(root, ec))
+      << dataset << ": " << root.string()
+      << " is a file, not a directory: name the folder that holds the IDX files";
   BYO_CHECK(fs::is_directory(root, ec))
       << dataset << ": the directory " << root.string() << " does not exist. " << fetch_hint;
   for (const fs::path& candidate : {root / stem, root / (stem + ".gz")}) {

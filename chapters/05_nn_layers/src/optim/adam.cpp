@@ -17,9 +17,11 @@ Adam::Adam(std::vector<Tensor> params, const AdamOptions& options, std::string n
             options.beta2() < 1.0)
       << name_ << ": betas (" << options.beta1() << ", " << options.beta2()
       << ") must lie in [0, 1)";
-  BYO_CHECK(options.eps() >= 0.0) << name_ << ": eps " << options.eps() << " is negative";
-  BYO_CHECK(options.weight_decay() >= 0.0)
-      << name_ << ": weight_decay " << options.weight_decay() << " is negative";
+  BYO_CHECK(std::isfinite(options.eps()) && options.eps() >= 0.0)
+      << name_ << ": eps " << options.eps() << " must be a finite number of 0 or more";
+  BYO_CHECK(std::isfinite(options.weight_decay()) && options.weight_decay() >= 0.0)
+      << name_ << ": weight_decay " << options.weight_decay()
+      << " must be a finite number of 0 or more";
 }
 
 void Adam::step() {

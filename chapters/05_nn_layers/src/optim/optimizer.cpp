@@ -1,6 +1,7 @@
 #include "byo/optim/optimizer.h"
 
 #include <charconv>
+#include <cmath>
 #include <unordered_set>
 #include <utility>
 
@@ -10,7 +11,8 @@ namespace byo::optim {
 
 Optimizer::Optimizer(std::vector<Tensor> params, double lr, std::string name)
     : params_(std::move(params)), lr_(lr), name_(std::move(name)) {
-  BYO_CHECK(lr >= 0.0) << name_ << ": learning rate " << lr << " is negative";
+  BYO_CHECK(std::isfinite(lr) && lr >= 0.0)
+      << name_ << ": learning rate " << lr << " must be a finite number of 0 or more";
   std::unordered_set<const TensorImpl*> seen;
   for (size_t i = 0; i < params_.size(); ++i) {
     const Tensor& p = params_[i];
@@ -36,7 +38,8 @@ void Optimizer::zero_grad() {
 }
 
 void Optimizer::set_lr(double lr) {
-  BYO_CHECK(lr >= 0.0) << name_ << ": learning rate " << lr << " is negative";
+  BYO_CHECK(std::isfinite(lr) && lr >= 0.0)
+      << name_ << ": learning rate " << lr << " must be a finite number of 0 or more";
   lr_ = lr;
 }
 

@@ -1,5 +1,7 @@
 #include "byo/optim/sgd.h"
 
+#include <cmath>
+
 #include "byo/check.h"
 
 namespace byo::optim {
@@ -8,9 +10,10 @@ SGD::SGD(std::vector<Tensor> params, const SGDOptions& options)
     : Optimizer(std::move(params), options.lr(), "SGD"),
       options_(options),
       momentum_buffers_(params_.size()) {
-  BYO_CHECK(options.momentum() >= 0.0) << "SGD: momentum " << options.momentum() << " is negative";
-  BYO_CHECK(options.weight_decay() >= 0.0)
-      << "SGD: weight_decay " << options.weight_decay() << " is negative";
+  BYO_CHECK(std::isfinite(options.momentum()) && options.momentum() >= 0.0)
+      << "SGD: momentum " << options.momentum() << " must be a finite number of 0 or more";
+  BYO_CHECK(std::isfinite(options.weight_decay()) && options.weight_decay() >= 0.0)
+      << "SGD: weight_decay " << options.weight_decay() << " must be a finite number of 0 or more";
   BYO_CHECK(!options.nesterov() || (options.momentum() > 0.0 && options.dampening() == 0.0))
       << "SGD: Nesterov momentum needs momentum > 0 and dampening = 0 (got momentum "
       << options.momentum() << ", dampening " << options.dampening() << ")";

@@ -7,13 +7,20 @@
 /// tensors whose names start with "meta.". Each metadata value is text, stored as a 1-D
 /// tensor of its byte values (every byte is exact in float32):
 ///
-///     meta.format       "byotorch-lenet 1"
+///     meta.format       "byotorch-lenet 2" (1: before the whole run was kept; refused)
 ///     meta.variant      "classic" | "modern"      refused by a model of the other variant
 ///     meta.dataset      "mnist" | "fashion"
 ///     meta.epoch        completed epochs, e.g. "3"
 ///     meta.batch        batches done of the next epoch ("0" unless Ctrl-C stopped a run)
-///     meta.seed, meta.batch_size, meta.optimizer, meta.lr, meta.momentum, meta.weight_decay,
-///     meta.lr_step, meta.lr_gamma       the run's `RunSettings`, one key per field
+///     meta.epochs, meta.limit, meta.test_limit, meta.seed, meta.batch_size, meta.optimizer,
+///     meta.lr, meta.momentum, meta.weight_decay, meta.lr_step, meta.lr_gamma
+///                       the run's `RunSettings`, one key per field
+///     meta.loss_sum, meta.correct, meta.seen
+///                       running sums of the batches done of the next epoch, so that a
+///                       resumed epoch reports its loss and accuracy over all its batches
+///     meta.first_loss   epoch 1's mean training loss ("" before it ends): what divergence
+///                       is measured against
+///     meta.best_accuracy  the run's best test accuracy so far ("" before the first)
 ///     meta.test_accuracy  after the last completed epoch ("" before the first)
 ///
 /// The optimiser's state (SGD's momentum buffers, Adam's moments and step counts) follows
@@ -31,15 +38,33 @@
 
 namespace byo::lenet {
 
+/// @brief Running sums of one epoch's training batches.
+struct EpochTally {
+  double loss_sum = 0;  ///< Sum over images of the cross-entropy.
+  int64_t correct = 0;  ///< Images classified right.
+  int64_t seen = 0;     ///< Images trained on.
+  /// @brief Mean loss so far (0 before the first batch).
+  double loss() const { return seen > 0 ? loss_sum / static_cast<double>(seen) : 0.0; }
+  /// @brief Accuracy so far (0 before the first batch).
+  double accuracy() const { return seen > 0 ? static_cast<double>(correct) / seen : 0.0; }
+};
+
 /// @brief The run metadata stored beside the weights.
 struct CheckpointInfo {
   std::string variant = "modern";  ///< "classic" or "modern".
   std::string dataset = "mnist";   ///< "mnist" or "fashion".
   int64_t epoch = 0;               ///< Epochs completed.
   int64_t batch = 0;               ///< Batches completed of epoch `epoch` + 1 (after Ctrl-C).
-  RunSettings run;                 ///< Seed, batch size, optimiser and its schedule.
+  RunSettings run;                 ///< Epochs, images, seed, batches, optimiser, schedule.
+  EpochTally tally;                ///< Sums of the `batch` batches done of the next epoch.
+  double first_loss = -1.0;        ///< Epoch 1's mean training loss; negative before it ends.
+  double best_accuracy = -1.0;     ///< Best test accuracy of the run; negative if none.
   double test_accuracy = -1.0;     ///< Test accuracy after the last epoch; negative if none.
 };
+
+/// @brief Where the best epoch of a run saved at `path` is kept: "lenet.byot" →
+///        "lenet.best.byot" (`path` + ".best" if it has no extension).
+std::string best_checkpoint_path(const std::string& path);
 
 /// @brief A checkpoint read back: its metadata and the model's tensors.
 struct Checkpoint {
@@ -56,7 +81,8 @@ void save_checkpoint(const nn::Module& model, const CheckpointInfo& info, const 
                      const optim::Optimizer* optimizer = nullptr);
 
 /// @brief Reads and validates the checkpoint at `path`. Throws `byo::Error` naming the path
-///        if it is missing, damaged (checksum, truncation) or not a LeNet checkpoint.
+///        if it is missing, damaged (checksum, truncation), not a LeNet checkpoint, of an
+///        older format, or holds a weight that is NaN or infinite.
 Checkpoint read_checkpoint(const std::string& path);
 
 /// @brief Loads `checkpoint`'s weights into `model`; refuses one of another variant.

@@ -25,7 +25,11 @@ struct Grayscale {
 /// @brief Parses PGM bytes; `source` names them in errors. Throws `byo::Error` on anything
 ///        that is not a complete P2 or P5 image.
 Grayscale parse_pgm(const std::string& bytes, const std::string& source);
-/// @brief Reads the PGM file at `path`.
+/// @brief The most bytes `read_pgm` reads: 16 million pixels of text ("65535 ", 6 bytes
+///        each) and a generous header. A longer file is refused before it fills the memory.
+inline constexpr int64_t kMaxPgmBytes = int64_t{128} << 20;
+
+/// @brief Reads the PGM file at `path`, at most kMaxPgmBytes of it.
 Grayscale read_pgm(const std::string& path);
 
 }  // namespace byo::lenet

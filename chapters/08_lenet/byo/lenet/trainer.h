@@ -9,9 +9,10 @@
 ///         loss.backward()
 ///         optimizer.step()
 ///
-/// plus what makes it a program: a progress bar, a NaN check after every batch (a loss that
-/// is not finite stops the run before anything is saved), a stop flag checked after every
-/// batch (Ctrl-C), a checkpoint after every epoch, and a line of metrics.
+/// plus what makes it a program: a progress bar, a divergence check after every batch and
+/// every test (see `kDivergenceFactor`: a run that blows up stops before it saves over a
+/// good model), a stop flag checked after every batch (Ctrl-C), a checkpoint after every
+/// epoch with the best epoch kept beside it, and a line of metrics.
 #pragma once
 
 #include <array>
@@ -27,30 +28,40 @@
 
 namespace byo::lenet {
 
+/// @brief A run stops as diverged when its mean training loss so far in an epoch exceeds
+///        this many times the first epoch's (before the first epoch ends: ln 10, the loss of
+///        a uniform guess over ten classes), or when its test accuracy falls to chance
+///        (kChanceAccuracy or less) after it had reached kLearnedAccuracy. A loss of 1e37 is
+///        finite, so a NaN check alone lets such a run save over a good model.
+inline constexpr double kDivergenceFactor = 10.0;
+/// @brief A test accuracy this low is a guess (ten classes: 10%, with room for noise).
+inline constexpr double kChanceAccuracy = 0.2;
+/// @brief A test accuracy that shows the model had learned something.
+inline constexpr double kLearnedAccuracy = 0.5;
+
 /// @brief Everything `lenet train` can set.
 struct TrainConfig {
   models::LeNetVariant variant = models::LeNetVariant::modern;  ///< Which LeNet-5.
   std::string dataset = "mnist";                                ///< "mnist" or "fashion".
   std::string data_dir;      ///< Folder of the IDX files; empty: the default.
-  int64_t epochs = 5;        ///< Epochs in all (a resumed run counts the done ones).
-  RunSettings run;           ///< Seed, batch size, optimiser and its schedule.
-  int64_t limit = 0;         ///< Train on the first `limit` images only; 0: all.
-  int64_t test_limit = 0;    ///< Test on the first `test_limit` images only; 0: all.
-  std::string save_path;     ///< Checkpoint written after every epoch; empty: none.
+  RunSettings run;           ///< Epochs, images, seed, batches, optimiser and its schedule.
+  std::string save_path;     ///< Checkpoint written after every epoch, the best epoch beside
+                             ///< it (best_checkpoint_path); empty: none.
   std::string metrics_path;  ///< JSON Lines file appended after every epoch; empty: none.
   bool progress = true;      ///< Show the progress bar on stderr.
 };
 
 /// @brief The defaults of `variant`, chosen so that a plain `lenet train` learns well
-///        (the chapter README explains them).
+///        (the chapter README explains them). The one place they are written down: the
+///        command line's help is made from them.
 TrainConfig default_config(models::LeNetVariant variant);
-/// @brief Checks every setting of `config` (positive sizes, known names, lr > 0 ...).
+/// @brief Checks every setting of `config` (positive sizes, known names, finite lr > 0 ...).
 void check_config(const TrainConfig& config);
+/// @brief Checks `config` against the data before the first batch: the sets are not empty,
+///        the limits fit them, and the checkpoint's path can be written (byo::save_target).
+void check_run(const TrainConfig& config, const data::Dataset& train, const data::Dataset& test);
 /// @brief The optimiser `config` asks for, over `model`'s parameters.
 std::unique_ptr<optim::Optimizer> make_optimizer(const TrainConfig& config, nn::Module& model);
-/// @brief The checkpoint metadata of `config` after `epoch` epochs and `batch` more batches.
-CheckpointInfo checkpoint_info(const TrainConfig& config, int64_t epoch, int64_t batch,
-                               double test_accuracy);
 
 /// @brief Accuracy and confusion matrix of a model on a data set.
 struct EvalResult {
@@ -64,7 +75,8 @@ struct EvalResult {
 };
 
 /// @brief Runs `model` in eval mode without recording a graph over the first `limit`
-///        images of `dataset` (0: all), `batch_size` at a time.
+///        images of `dataset` (0: all), `batch_size` at a time. Throws if that is no image
+///        at all: an accuracy of nothing is not 0%.
 EvalResult evaluate(models::LeNet5& model, const data::Dataset& dataset, int64_t limit = 0,
                     int64_t batch_size = 1000);
 
@@ -72,7 +84,7 @@ EvalResult evaluate(models::LeNet5& model, const data::Dataset& dataset, int64_t
 enum class TrainStatus {
   finished,     ///< Every epoch ran.
   interrupted,  ///< The stop flag was raised; the checkpoint holds the position.
-  diverged,     ///< The loss became NaN or infinite; nothing was saved after it.
+  diverged,     ///< The loss blew up or the accuracy fell to chance; nothing was saved after.
 };
 
 /// @brief What `train` reports back.
@@ -83,17 +95,25 @@ struct TrainOutcome {
   std::string message;                         ///< For interrupted / diverged: what happened.
 };
 
-/// @brief Where a run starts: 0/0 for a new run, a checkpoint's epoch/batch (and its
-///        optimiser state) to resume.
+/// @brief Where a run starts: all zero for a new run, a checkpoint's position, sums and
+///        optimiser state to resume (resume_from).
 struct TrainStart {
   int64_t epoch = 0;              ///< Epochs already completed.
   int64_t batch = 0;              ///< Batches of the next epoch already done (skipped).
+  EpochTally tally;               ///< Their sums, so that the epoch reports all its batches.
+  double first_loss = -1;         ///< Epoch 1's mean loss; negative before it ends.
+  double best_accuracy = -1;      ///< The best test accuracy so far; negative if none.
+  double test_accuracy = -1;      ///< After the last completed epoch; negative if none.
   nn::StateDict optimizer_state;  ///< Loaded into the new optimiser; empty: a fresh one.
 };
 
+/// @brief The start that continues the run saved in `checkpoint`.
+TrainStart resume_from(const Checkpoint& checkpoint);
+
 /// @brief Trains `model` as `config` says, from `start`, testing on `test` after every
-///        epoch; prints one result line per epoch to `out`. Stops after the current batch
-///        once `*stop` becomes true (saving the position), and at the first non-finite loss.
+///        epoch; prints one result line per epoch to `out`. Checks the run (check_run)
+///        before the first batch. Stops after the current batch once `*stop` becomes true
+///        (saving the position), and when the run diverges (kDivergenceFactor).
 TrainOutcome train(models::LeNet5& model, const TrainConfig& config, const data::Dataset& train,
                    const data::Dataset& test, std::ostream& out, TrainStart start = {},
                    const std::atomic<bool>* stop = nullptr);

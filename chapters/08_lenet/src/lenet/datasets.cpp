@@ -33,8 +33,13 @@ std::unique_ptr<data::MNIST> open_dataset(std::string_view dataset, const std::s
   try {
     return std::make_unique<data::MNIST>(root, split);
   } catch (const Error& e) {
-    // A missing file's error already names the fetch command; a damaged one's does not.
-    if (e.message().find(kMnistFetchCommand) != std::string::npos) throw;
+    // A missing file's error already names the fetch command; a damaged one's does not. A
+    // file that cannot be opened (its permissions), or a file named as the folder, is not
+    // damaged: fetching again would not help, so those errors stand alone.
+    for (const std::string_view says : {kMnistFetchCommand, std::string_view("cannot open"),
+                                        std::string_view("is a file, not a directory")}) {
+      if (e.message().find(says) != std::string::npos) throw;
+    }
     BYO_CHECK(false) << e.message()
                      << ". The fetch command replaces damaged files: " << kMnistFetchCommand;
   }

@@ -3,6 +3,7 @@
 #include "byo/lenet/pgm.h"
 
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -80,11 +81,26 @@ Grayscale parse_pgm(const std::string& bytes, const std::string& source) {
 }
 
 Grayscale read_pgm(const std::string& path) {
+  std::error_code ec;
+  BYO_CHECK(!std::filesystem::is_directory(path, ec))
+      << "read_pgm: " << path << " is a directory, not a PGM image";
   std::ifstream in(path, std::ios::binary);
   BYO_CHECK(in.is_open()) << "read_pgm: cannot open " << path;
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  return parse_pgm(contents.str(), path);
+  // The read stops at what a PGM can hold: its two magic bytes first (so /dev/zero or a
+  // photo is refused after two bytes), then at most kMaxPgmBytes.
+  std::string bytes(2, '\0');
+  in.read(bytes.data(), 2);
+  bytes.resize(static_cast<size_t>(in.gcount()));
+  if (bytes != "P2" && bytes != "P5") return parse_pgm(bytes, path);  // throws "not a PGM"
+  std::string chunk(1 << 20, '\0');
+  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
+    bytes.append(chunk, 0, static_cast<size_t>(in.gcount()));
+    BYO_CHECK(static_cast<int64_t>(bytes.size()) <= kMaxPgmBytes)
+        << "read_pgm: " << path << " has more than " << kMaxPgmBytes
+        << " bytes, more than any image this reader accepts (16 million pixels)";
+  }
+  BYO_CHECK(!in.bad()) << "read_pgm: reading " << path << " failed";
+  return parse_pgm(bytes, path);
 }
 
 }  // namespace byo::lenet
