@@ -29,3 +29,9 @@ foreach(chapter IN LISTS BYO_CHAPTERS)
     endif()
   endforeach()
 endforeach()
+
+# The README's install line is .ci/packages.txt, the list CI installs.
+add_test(NAME docs_packages
+         COMMAND Python3::Interpreter ${PROJECT_SOURCE_DIR}/docs/check_packages.py
+                 --source ${PROJECT_SOURCE_DIR})
+set_tests_properties(docs_packages PROPERTIES LABELS docs)
