@@ -15,6 +15,10 @@ Every fenced block in a README is one of three things, and the line before it sa
   <!-- not output: REASON -->    neither, and why: a diagram, an excerpt of a longer log,
                                  output that takes an hour to make, ...
 
+Formulas are written the way both GitHub and the docs render (docs/make_pages.py turns
+them into Doxygen's): $`x^2`$ inline, a ```math block for display. Doxygen's own \\f$ and
+\\f[ show raw on GitHub, so they fail the check.
+
 A block with a language other than `text` (```sh, ```cpp, ...) needs no comment unless it
 is `code:`; a bare ``` block always needs one, so no output can be pasted unnoticed.
 
@@ -90,6 +94,14 @@ def parse(path, lines):
             errors.append(f"{path}:{i + 1}: a ``` block with no `<!-- output: COMMAND -->` "
                           "or `<!-- not output: REASON -->` on the line before it")
         i = end + 1
+    fence = None
+    for n, line in enumerate(lines):  # Doxygen's formula commands, outside fenced blocks
+        m = FENCE.match(line)
+        if m and (fence is None or m.group(2)[0] == fence[0]):
+            fence = None if fence else m.group(2)
+        elif fence is None and re.search(r"\\f[$\[\]]", re.sub(r"(`+).+?\1", "", line)):
+            errors.append(f"{path}:{n + 1}: a Doxygen formula (\\f$, \\f[) shows raw on GitHub: "
+                          "write $`x`$ inline, or a ```math block")
     return blocks, errors
 
 

@@ -232,7 +232,31 @@ def render(site, page, footer=""):
             out[i] = rewrite_line(site, page, where, line, spans)
     if page.title_line is None:
         out.insert(0, f"# {page.title} {{#{page.label}}}\n")
-    return "\n".join(out).rstrip("\n") + "\n" + footer
+    return "\n".join(doxygen_math(out)).rstrip("\n") + "\n" + footer
+
+
+INLINE_MATH = re.compile(r"\$`([^`]+)`\$")
+
+
+def doxygen_math(lines):
+    """GitHub's math as Doxygen's: a ```math block becomes \\f[ ... \\f], and $`x`$ inline
+    becomes \\f$x\\f$ (outside other fenced blocks). Both forms render on GitHub."""
+    out, fence, math = [], None, False
+    for line in lines:
+        m = FENCE.match(line)
+        if fence is None and m:
+            fence = m.group(1)
+            math = line.strip()[len(fence):].strip() == "math"
+            out.append("\\f[" if math else line)
+        elif fence is not None and m and m.group(1)[0] == fence[0] and \
+                len(m.group(1)) >= len(fence) and not line.strip()[len(m.group(1)):].strip():
+            out.append("\\f]" if math else line)
+            fence, math = None, False
+        elif fence is None:
+            out.append(INLINE_MATH.sub(lambda x: "\\f$" + x.group(1) + "\\f$", line))
+        else:
+            out.append(line)
+    return out
 
 
 # ---- The exercises page: generated from the exercise folders, never written by hand ------
