@@ -321,8 +321,11 @@ def main():
     os.makedirs(args.out, exist_ok=True)
 
     pages = ["index.html"]
-    pages += sorted(f for f in os.listdir(html_dir) if f.startswith("chapter") and
-                    f.endswith(".html") and f[len("chapter"):-len(".html")].isdigit())
+    pages += sorted((f for f in os.listdir(html_dir)
+                     for prefix in ("chapter", "further")  # a chapter, its going further
+                     if f.startswith(prefix) and f.endswith(".html") and
+                     f[len(prefix):-len(".html")].isdigit()),
+                    key=lambda f: (f[-7:-5], f.startswith("further")))
     pages += [p for p in ("exercises.html", "api.html") if os.path.isfile(os.path.join(html_dir, p))]
     if not os.path.isfile(os.path.join(html_dir, "index.html")) or len(pages) < 2:
         sys.exit(f"browser_test: no docs in {html_dir}: build them first "

@@ -4,6 +4,8 @@
 Reads, from the source tree:
   README.md                    -> pages/index.md      the main page
   chapters/NN_x/README.md      -> pages/chapterNN.md  one page per chapter, label chapterNN
+  chapters/NN_x/going_further.md -> pages/furtherNN.md the chapter's deep dives, the page
+                                                     after it (label furtherNN), if it has one
   docs/README.md               -> pages/docs_howto.md "How the docs are built"
   chapters/NN_x/exercises/     -> pages/exercises.md  every exercise, with its grading command
   chapters/NN_x/byo/, common/  -> pages/api.md        the API reference, grouped by chapter
@@ -442,6 +444,7 @@ def main():
 
     chapters_root = os.path.join(site.source, "chapters")
     chapters = []  # the chapter pages, in order
+    reading = []  # the pages of the book in order: each chapter, then its going further
     header_dirs = [os.path.join(site.source, "common", "byo")]
     api_dirs = []  # (chapter number, its byo folder)
     include_roots = [os.path.join(site.source, "common")]
@@ -458,6 +461,12 @@ def main():
             page = Page(site.source, f"chapters/{folder}/README.md", f"chapter{m.group(1)}",
                         f"Chapter {int(m.group(1))}")
             chapters.append(page)
+            reading.append(page)
+            site.pages[page.repo_path] = page
+        if os.path.isfile(os.path.join(base, "going_further.md")):
+            page = Page(site.source, f"chapters/{folder}/going_further.md",
+                        f"further{m.group(1)}", f"Chapter {int(m.group(1))}, going further")
+            reading.append(page)
             site.pages[page.repo_path] = page
 
     main_page = Page(site.source, "README.md", "index", "byotorch")
@@ -484,7 +493,7 @@ def main():
         api_groups.append((titles.get(label, f"Chapter {int(number)}"), label, byo_dir))
     extra = [("exercises", "Exercises", exercises_page(site, chapters)),
              ("api", "API reference, by chapter", api_page(site, api_groups))]
-    book = [(p.label, p.title) for p in chapters] + [(label, title) for label, title, _ in extra]
+    book = [(p.label, p.title) for p in reading] + [(label, title) for label, title, _ in extra]
     if howto:
         book.append((howto.label, howto.title))
 
@@ -502,10 +511,10 @@ def main():
             nav.append(f"**Next:** [{book[i + 1][1]}](@ref {book[i + 1][0]})")
         return "\n<hr>\n\n" + " &nbsp;·&nbsp; ".join(nav) + "\n"
 
-    for i, page in enumerate(chapters):
+    for i, page in enumerate(reading):
         write(f"{page.label}.md", render(site, page, footer(i)))
     for j, (label, _, text) in enumerate(extra):
-        write(f"{label}.md", text + footer(len(chapters) + j))
+        write(f"{label}.md", text + footer(len(reading) + j))
     if howto:
         write(f"{howto.label}.md", render(site, howto, footer(len(book) - 1)))
     if args.mathjax:
