@@ -116,6 +116,9 @@ def normalise(text, source, build):
             if row:
                 table.append(f"{row.group(1)} <time> {row.group(2)} <time>")
                 continue
+            if re.fullmatch(r"-+\s*", line):  # the rule under the header
+                out.append(line.rstrip())
+                continue
             out.extend(sorted(table))
             table = None
         if PROFILE_HEADER.match(line):
@@ -206,7 +209,9 @@ def main():
                     print(f"{where}: `{block.arg}` ran longer than {args.timeout} s")
                     failures += 1
                     continue
-                new = [x.rstrip() for x in output.rstrip("\n").splitlines()]
+                paths = output.replace(os.path.abspath(args.build), "build")
+                paths = paths.replace(os.path.abspath(args.source), ".")
+                new = [x.rstrip() for x in paths.rstrip("\n").splitlines()]
                 got_cmp = normalise(output, args.source, args.build)
                 shown_cmp = normalise("\n".join(shown), args.source, args.build)
                 label = f"$ {block.arg}"

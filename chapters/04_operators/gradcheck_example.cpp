@@ -9,6 +9,7 @@
 
 #include "byo/autograd.h"
 #include "byo/gradcheck.h"
+#include "byo/operators.h"
 #include "byo/ops.h"
 #include "byo/random.h"
 #include "byo/tensor.h"
@@ -62,17 +63,16 @@ int main() {
     return byo::log(byo::exp(byo::matmul(in[0], in[1])) + 1.0f);  // log(1 + e^(x·w))
   };
   const byo::GradcheckResult r = byo::gradcheck(softplus_layer, {x, w});
-  std::printf("softplus(x·w): %s, worst error %.1e\n", r.passed() ? "passed" : "FAILED",
-              r.max_abs_error());
+  std::printf("softplus(x·w): %s\n", r.passed() ? "passed" : "FAILED");
   // [own_function]
 
   // [own_op_check]
-  const byo::GradcheckResult c = byo::gradcheck(
-      [](const std::vector<byo::Tensor>& in) { return cube(in[0]); }, {x});
+  const byo::GradcheckResult c =
+      byo::gradcheck([](const std::vector<byo::Tensor>& in) { return cube(in[0]); }, {x});
   std::printf("cube(x): %s\n", c.passed() ? "passed" : "FAILED");
 
-  const byo::GradcheckResult bad = byo::gradcheck(
-      [](const std::vector<byo::Tensor>& in) { return wrong_cube(in[0]); }, {x});
+  const byo::GradcheckResult bad =
+      byo::gradcheck([](const std::vector<byo::Tensor>& in) { return wrong_cube(in[0]); }, {x});
   std::printf("cube with 2x² for 3x²: %s, %s\n", bad.passed() ? "passed" : "FAILED",
               bad.worst().c_str());
   // [own_op_check]

@@ -68,7 +68,7 @@ std::string GradcheckResult::worst() const {
   }
   if (pick == nullptr) return "no input requires grad";
   char numbers[128];
-  std::snprintf(numbers, sizeof numbers, "analytic %.6g, numeric %.6g (abs error %.3g)",
+  std::snprintf(numbers, sizeof numbers, "analytic %.4g, numeric %.4g (abs error %.3g)",
                 pick->worst_analytic, pick->worst_numeric, pick->max_abs_error);
   return "input " + std::to_string(which) + ": worst at " + shape_str(pick->worst_index) + ": " +
          numbers;
