@@ -35,3 +35,10 @@ add_test(NAME docs_packages
          COMMAND Python3::Interpreter ${PROJECT_SOURCE_DIR}/docs/check_packages.py
                  --source ${PROJECT_SOURCE_DIR})
 set_tests_properties(docs_packages PROPERTIES LABELS docs)
+
+# Every `cmake --build build --target X` and `ctest -L Y` in a README or an exercise stub
+# names a target that exists and a label that selects tests.
+add_test(NAME docs_commands
+         COMMAND Python3::Interpreter ${PROJECT_SOURCE_DIR}/docs/check_commands.py
+                 --source ${PROJECT_SOURCE_DIR} --build ${PROJECT_BINARY_DIR})
+set_tests_properties(docs_commands PROPERTIES LABELS docs)

@@ -27,8 +27,8 @@ normalisation, applied to both sides (docs/README.md, "Outputs are tested"):
   1. the repository root and the build directory, written as absolute paths, become `.`
      and `build`;
   2. a number followed by a rate unit (`GFLOP/s`, `images/s`, `img/s`, `/s`) becomes
-     `<rate>`; a number followed by a time unit (`ns`, `us`, `µs`, `ms`, `s`, `min`)
-     becomes `<time>`;
+     `<rate>`; a number followed by a time unit (`ns`, `us`, `µs`, `ms`, `s`, `min`), or
+     a clock's minutes and seconds (`1:41`), becomes `<time>`;
   3. the op profiler's table (the header `name  average (s)  count  total (s)`): its two
      time columns become `<time>`, and its rows, ordered by time, are compared as a set;
   4. in a line where 2. or 3. masked something, runs of spaces become one space (a time's
@@ -51,7 +51,8 @@ import sys
 FENCE = re.compile(r"^(\s{0,3})(```+|~~~+)\s*([\w+-]*)")
 MARKER = re.compile(r"^\s*<!--\s*(output|code|not output):\s*(.*?)\s*-->\s*$")
 RATE = re.compile(r"\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?\s?(?:GFLOP/s|images/s|img/s|/s)")
-TIME = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:e[-+]?\d+)?\s?(?:ns|us|µs|ms|s|min)\b")
+TIME = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:e[-+]?\d+)?\s?(?:ns|us|µs|ms|s|min)\b"
+                  r"|(?<![\w.:])\d+:\d\d(?::\d\d)?(?![\w:])")  # or a clock, 1:41
 PROFILE_HEADER = re.compile(r"^name\s+average \(s\)\s+count\s+total \(s\)\s*$")
 PROFILE_ROW = re.compile(r"^(\S+)\s+\d+\.\d+\s+(\d+)\s+\d+\.\d+\s*$")
 
