@@ -104,7 +104,7 @@ byo::GradeResult grade_div() {
   const std::vector<std::pair<Shape, Shape>> shapes = {
       {{3, 4}, {3, 4}}, {{3, 4}, {4}}, {{3, 1}, {1, 4}}, {{2, 1, 3}, {4, 1}}, {{}, {2, 3}}};
   for (const auto& [sa, sb] : shapes) {
-    g.check("a " + byo::shape_str(sa) + " / b " + byo::shape_str(sb) + " (input 0 is a)",
+    g.check("a " + byo::shape_str(sa) + " / b " + byo::shape_str(sb) + " (input 0 is a, 1 is b)",
             [](const Inputs& in) { return exercise_div(in[0], in[1]); },
             {uniform(sa, gen, -1, 1), uniform(sb, gen, 0.5f, 2.0f)});
   }
