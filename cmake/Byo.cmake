@@ -123,6 +123,17 @@ function(byo_add_exercises chapter)
     endif()
     set_tests_properties(${target} PROPERTIES LABELS "${labels}")
   endforeach()
+  # The learner's grader stays out of ALL and of the umbrella target (checked in the
+  # generated build files).
+  get_property(umbrella GLOBAL PROPERTY BYO_${chapter}_UMBRELLA)
+  if(umbrella)
+    file(RELATIVE_PATH dir ${PROJECT_BINARY_DIR} ${CMAKE_CURRENT_BINARY_DIR})
+    add_test(NAME ${chapter}_exercises_apart
+             COMMAND ${CMAKE_COMMAND} -DBUILD=${PROJECT_BINARY_DIR} -DDIR=${dir}
+                     -DUMBRELLA=${umbrella} -DLEARNER=${chapter}_exercises
+                     -P ${PROJECT_SOURCE_DIR}/cmake/CheckExercisesApart.cmake)
+    set_tests_properties(${chapter}_exercises_apart PROPERTIES LABELS ${chapter})
+  endif()
   add_custom_target(${chapter}_grade
     COMMAND ${chapter}_exercises
     DEPENDS ${chapter}_exercises
