@@ -185,7 +185,8 @@ def main():
             print(e)
         failures += len(errors)
         checked = 0
-        for block in reversed(blocks):  # bottom-up, so --update keeps line numbers valid
+        updates = []  # (block, new lines), applied bottom-up once every command has run
+        for block in blocks:  # top-down: a command may use what an earlier one wrote
             shown = [x[len(block.indent):] if x.startswith(block.indent) else x
                      for x in lines[block.first:block.last]]
             where = f"{readme}:{block.marker_line}"
@@ -219,16 +220,18 @@ def main():
             if got_cmp == shown_cmp:
                 continue
             if args.update:
-                lines[block.first:block.last] = [block.indent + x if x else x for x in new]
+                updates.append((block, [block.indent + x if x else x for x in new]))
                 print(f"{where}: updated from `{block.arg}`")
                 continue
             failures += 1
-            print(f"{where}: the block differs from {'what' if block.kind == 'output' else ''}"
-                  f" {label}" + (" prints" if block.kind == "output" else "") +
-                  " (normalised; '-' the README, '+' the truth):")
+            what = (f"what `{block.arg}` prints (normalised; " if block.kind == "output" else
+                     f"the marked region of {block.arg.replace(' ', ', region ')} (")
+            print(f"{where}: the block differs from {what}'-' the README, '+' the truth):")
             sys.stdout.writelines(difflib.unified_diff(
                 [x + "\n" for x in shown_cmp], [x + "\n" for x in got_cmp],
                 fromfile=f"{readme} (line {block.first + 1})", tofile=label, n=2))
+        for block, new in reversed(updates):  # bottom-up keeps the line numbers valid
+            lines[block.first:block.last] = new
         if args.update:
             with open(path, "w", encoding="utf-8") as f:
                 f.write("\n".join(lines) + "\n")
