@@ -19,6 +19,9 @@ Formulas are written the way both GitHub and the docs render (docs/make_pages.py
 them into Doxygen's): $`x^2`$ inline, a ```math block for display. Doxygen's own \\f$ and
 \\f[ show raw on GitHub, so they fail the check.
 
+The prose is checked for history-speak too ("the issue's target", "at commit b864c20",
+"half an hour earlier"): a book speaks of its subject, not of how it was written.
+
 A block with a language other than `text` (```sh, ```cpp, ...) needs no comment unless it
 is `code:`; a bare ``` block always needs one, so no output can be pasted unnoticed.
 
@@ -53,6 +56,10 @@ MARKER = re.compile(r"^\s*<!--\s*(output|code|not output):\s*(.*?)\s*-->\s*$")
 RATE = re.compile(r"\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?\s?(?:GFLOP/s|images/s|img/s|/s)")
 TIME = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:e[-+]?\d+)?\s?(?:ns|us|µs|ms|s|min)\b"
                   r"|(?<![\w.:])\d+:\d\d(?::\d\d)?(?![\w:])")  # or a clock, 1:41
+# How a text was written, not what it is about: "the issue's target", "at commit b864c20".
+HISTORY = re.compile(r"\b(?:the issue\b|issue's|at commit|commits? (?:older|ago)|"
+                     r"half an hour (?:earlier|later|ago)|earlier (?:the same|that) (?:day|afternoon))",
+                     re.IGNORECASE)
 PROFILE_HEADER = re.compile(r"^name\s+average \(s\)\s+count\s+total \(s\)\s*$")
 PROFILE_ROW = re.compile(r"^(\S+)\s+\d+\.\d+\s+(\d+)\s+\d+\.\d+\s*$")
 
@@ -100,6 +107,9 @@ def parse(path, lines):
         m = FENCE.match(line)
         if m and (fence is None or m.group(2)[0] == fence[0]):
             fence = None if fence else m.group(2)
+        elif fence is None and HISTORY.search(line):
+            errors.append(f"{path}:{n + 1}: '{HISTORY.search(line).group(0)}': a book speaks of "
+                          "its subject, not of issues, commits or when it was written")
         elif fence is None and re.search(r"\\f[$\[\]]", re.sub(r"(`+).+?\1", "", line)):
             errors.append(f"{path}:{n + 1}: a Doxygen formula (\\f$, \\f[) shows raw on GitHub: "
                           "write $`x`$ inline, or a ```math block")
