@@ -101,8 +101,11 @@ endfunction()
 #
 #   chNN_exercises           the learner's files. `cmake --build build --target chNN_grade`
 #                            builds it and prints the table (the one grading command).
-#                            Its test is labelled "exercises" only, so neither the main
-#                            suite nor `ctest -L chNN` runs the learner's unfinished work.
+#                            It is not part of ALL nor of the chapter's umbrella target, so
+#                            a half-written exercise (even a syntax error) fails only this
+#                            command: the library, demo and tests still build. Its test runs
+#                            that same command and is labelled "exercises" only, so neither
+#                            the main suite nor `ctest -L chNN` runs the unfinished work.
 #   chNN_exercises_solution  the reference solutions; part of the main suite (label chNN),
 #                            so the grader itself is tested.
 #
@@ -125,13 +128,35 @@ function(byo_add_exercises chapter)
       set(sources ${solutions})
       set(labels "${chapter}")
     endif()
-    add_executable(${target} exercises/${ARG_GRADER} ${sources})
+    if(kind STREQUAL "learner")
+      add_executable(${target} EXCLUDE_FROM_ALL exercises/${ARG_GRADER} ${sources})
+    else()
+      add_executable(${target} exercises/${ARG_GRADER} ${sources})
+      _byo_attach(${chapter} ${target})
+    endif()
     target_include_directories(${target} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/exercises)
     target_link_libraries(${target} PRIVATE byo_${chapter} ${ARG_LINKS} byo_warnings)
-    add_test(NAME ${target} COMMAND ${target})
+    if(kind STREQUAL "learner")
+      # The learner's command itself, build and grade; one build at a time in this tree.
+      add_test(NAME ${target}
+               COMMAND ${CMAKE_COMMAND} --build ${PROJECT_BINARY_DIR} --target ${chapter}_grade)
+      set_tests_properties(${target} PROPERTIES RESOURCE_LOCK byo_build_tree)
+    else()
+      add_test(NAME ${target} COMMAND ${target})
+    endif()
     set_tests_properties(${target} PROPERTIES LABELS "${labels}")
-    _byo_attach(${chapter} ${target})
   endforeach()
+  # The learner's grader stays out of ALL and of the umbrella target (checked in the
+  # generated build files).
+  get_property(umbrella GLOBAL PROPERTY BYO_${chapter}_UMBRELLA)
+  if(umbrella)
+    file(RELATIVE_PATH dir ${PROJECT_BINARY_DIR} ${CMAKE_CURRENT_BINARY_DIR})
+    add_test(NAME ${chapter}_exercises_apart
+             COMMAND ${CMAKE_COMMAND} -DBUILD=${PROJECT_BINARY_DIR} -DDIR=${dir}
+                     -DUMBRELLA=${umbrella} -DLEARNER=${chapter}_exercises
+                     -P ${PROJECT_SOURCE_DIR}/cmake/CheckExercisesApart.cmake)
+    set_tests_properties(${chapter}_exercises_apart PROPERTIES LABELS ${chapter})
+  endif()
   add_custom_target(${chapter}_grade
     COMMAND ${chapter}_exercises
     DEPENDS ${chapter}_exercises

@@ -15,7 +15,9 @@ server, and fails when one of them has
     text;
   - a JavaScript error.
 
-It saves screenshots of the front page and of chapter 4 in --out. Chromium (Debian:
+It also fails on a chapter title cut in the navigation sidebar and on a figure whose text
+is drawn smaller than 10 px. It saves screenshots of the front page and of chapter 4 in
+--out. Chromium (Debian:
 `chromium`) runs with a fresh profile and no network features, driven through the DevTools
 protocol over a pipe (--remote-debugging-pipe: NUL-separated JSON on file descriptors 3
 and 4), so only the Python standard library is needed.
@@ -183,7 +185,17 @@ class Browser:
                            {"expression": CHECK_PAGE, "awaitPromise": True, "returnByValue": True})
         if "exceptionDetails" in result:
             raise RuntimeError(f"the check script failed: {result['exceptionDetails']}")
-        return json.loads(result["result"]["value"])
+        report = json.loads(result["result"]["value"])
+        result = self.call("Runtime.evaluate",
+                           {"expression": CHECK_LAYOUT, "awaitPromise": True,
+                            "returnByValue": True})
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"the layout check failed: {result['exceptionDetails']}")
+        layout = json.loads(result["result"]["value"])
+        report["problems"] += layout["problems"]
+        report["navigation"] = layout["navigation"]
+        report["smallest"] = layout["smallest"]
+        return report
 
     def javascript_errors(self):
         errors = [e["params"]["exceptionDetails"] for e in self.events
@@ -249,6 +261,56 @@ def broken_links(page_path, links, html_dir):
     return broken
 
 
+# Runs after CHECK_PAGE: what a reader could not read. Waits (up to 5 s) for the navigation
+# tree, which navtree.js builds after the load, then reports
+#   - a title in the navigation cut at the sidebar's edge (wider than its box, or running
+#     past the sidebar's right side);
+#   - a figure's text smaller than MIN_TEXT_PX as drawn: for every SVG picture (an
+#     <object>), each <text>'s font size times the scale the picture is drawn at.
+MIN_TEXT_PX = 10
+CHECK_LAYOUT = r"""
+new Promise(resolve => {
+  const started = Date.now();
+  const check = () => {
+    const items = [...document.querySelectorAll("#nav-tree .label a")];
+    if (document.getElementById("nav-tree") && items.length === 0 && Date.now() - started < 5000) {
+      setTimeout(check, 100);
+      return;
+    }
+    const problems = [];
+    const side = document.getElementById("side-nav");
+    const right = side ? side.getBoundingClientRect().right : Infinity;
+    for (const a of items) {
+      const box = a.getBoundingClientRect();
+      if (a.scrollWidth > a.clientWidth + 1 || box.right > right + 0.5)
+        problems.push("navigation title cut: '" + a.textContent.trim() + "' (" +
+                      Math.round(box.right) + " px, the sidebar ends at " + Math.round(right) + ")");
+    }
+    let smallest = Infinity;
+    for (const o of document.querySelectorAll("div.contents object[data]")) {
+      const doc = o.contentDocument;
+      if (!doc || !doc.documentElement || doc.documentElement.localName !== "svg") continue;
+      let worst = Infinity, sample = "";
+      for (const t of doc.querySelectorAll("text")) {
+        const ctm = t.getScreenCTM();
+        const size = parseFloat(doc.defaultView.getComputedStyle(t).fontSize);
+        if (!ctm || !size || !t.textContent.trim()) continue;
+        const px = size * Math.hypot(ctm.a, ctm.b);
+        if (px < worst) { worst = px; sample = t.textContent.trim().slice(0, 30); }
+      }
+      smallest = Math.min(smallest, worst);
+      if (worst < %MIN%)
+        problems.push("figure text too small: " + o.getAttribute("data") + " draws '" + sample +
+                      "' at " + worst.toFixed(1) + " px (at least %MIN% px)");
+    }
+    resolve(JSON.stringify({problems, navigation: items.length,
+                            smallest: smallest === Infinity ? null : smallest}));
+  };
+  check();
+})
+""".replace("%MIN%", str(MIN_TEXT_PX))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--html", required=True, help="the generated docs (build/docs/html)")
@@ -259,8 +321,11 @@ def main():
     os.makedirs(args.out, exist_ok=True)
 
     pages = ["index.html"]
-    pages += sorted(f for f in os.listdir(html_dir) if f.startswith("chapter") and
-                    f.endswith(".html") and f[len("chapter"):-len(".html")].isdigit())
+    pages += sorted((f for f in os.listdir(html_dir)
+                     for prefix in ("chapter", "further")  # a chapter, its going further
+                     if f.startswith(prefix) and f.endswith(".html") and
+                     f[len(prefix):-len(".html")].isdigit()),
+                    key=lambda f: (f[-7:-5], f.startswith("further")))
     pages += [p for p in ("exercises.html", "api.html") if os.path.isfile(os.path.join(html_dir, p))]
     if not os.path.isfile(os.path.join(html_dir, "index.html")) or len(pages) < 2:
         sys.exit(f"browser_test: no docs in {html_dir}: build them first "
@@ -279,9 +344,13 @@ def main():
                 problems += [f"JavaScript error: {e}" for e in browser.javascript_errors()]
                 problems += [f"broken link: {b}" for b in broken_links(path, result["links"],
                                                                         html_dir)]
+                if result["navigation"] == 0:
+                    problems.append("no navigation tree (navtree.js did not build it)")
                 status = "FAIL" if problems else "ok"
+                smallest = result["smallest"]
+                figures = f", figure text >= {smallest:.1f} px" if smallest else ""
                 print(f"{status:4}  {page:18} {len(result['links']):4} links, "
-                      f"{result['formulas']:3} formulas  {result['title']}")
+                      f"{result['formulas']:3} formulas{figures}  {result['title']}")
                 for problem in problems:
                     print(f"        {problem}")
                 failures += bool(problems)

@@ -5,6 +5,8 @@ Reads, from the source tree:
   README.md                    -> pages/index.md      the main page
   chapters/NN_x/README.md      -> pages/chapterNN.md  one page per chapter, label chapterNN
   examples/README.md           -> pages/first_program.md  after the last chapter
+  chapters/NN_x/going_further.md -> pages/furtherNN.md the chapter's deep dives, the page
+                                                     after it (label furtherNN), if it has one
   docs/README.md               -> pages/docs_howto.md "How the docs are built"
   chapters/NN_x/exercises/     -> pages/exercises.md  every exercise, with its grading command
   chapters/NN_x/byo/, common/  -> pages/api.md        the API reference, grouped by chapter
@@ -233,7 +235,31 @@ def render(site, page, footer=""):
             out[i] = rewrite_line(site, page, where, line, spans)
     if page.title_line is None:
         out.insert(0, f"# {page.title} {{#{page.label}}}\n")
-    return "\n".join(out).rstrip("\n") + "\n" + footer
+    return "\n".join(doxygen_math(out)).rstrip("\n") + "\n" + footer
+
+
+INLINE_MATH = re.compile(r"\$`([^`]+)`\$")
+
+
+def doxygen_math(lines):
+    """GitHub's math as Doxygen's: a ```math block becomes \\f[ ... \\f], and $`x`$ inline
+    becomes \\f$x\\f$ (outside other fenced blocks). Both forms render on GitHub."""
+    out, fence, math = [], None, False
+    for line in lines:
+        m = FENCE.match(line)
+        if fence is None and m:
+            fence = m.group(1)
+            math = line.strip()[len(fence):].strip() == "math"
+            out.append("\\f[" if math else line)
+        elif fence is not None and m and m.group(1)[0] == fence[0] and \
+                len(m.group(1)) >= len(fence) and not line.strip()[len(m.group(1)):].strip():
+            out.append("\\f]" if math else line)
+            fence, math = None, False
+        elif fence is None:
+            out.append(INLINE_MATH.sub(lambda x: "\\f$" + x.group(1) + "\\f$", line))
+        else:
+            out.append(line)
+    return out
 
 
 # ---- The exercises page: generated from the exercise folders, never written by hand ------
@@ -419,6 +445,7 @@ def main():
 
     chapters_root = os.path.join(site.source, "chapters")
     chapters = []  # the chapter pages, in order
+    reading = []  # the pages of the book in order: each chapter, then its going further
     header_dirs = [os.path.join(site.source, "common", "byo")]
     api_dirs = []  # (chapter number, its byo folder)
     include_roots = [os.path.join(site.source, "common")]
@@ -435,10 +462,15 @@ def main():
             page = Page(site.source, f"chapters/{folder}/README.md", f"chapter{m.group(1)}",
                         f"Chapter {int(m.group(1))}")
             chapters.append(page)
+            reading.append(page)
+            site.pages[page.repo_path] = page
+        if os.path.isfile(os.path.join(base, "going_further.md")):
+            page = Page(site.source, f"chapters/{folder}/going_further.md",
+                        f"further{m.group(1)}", f"Chapter {int(m.group(1))}, going further")
+            reading.append(page)
             site.pages[page.repo_path] = page
 
     # After the last chapter, the book's last page: the project outside the library.
-    reading = list(chapters)
     if os.path.isfile(os.path.join(site.source, "examples", "README.md")):
         example = Page(site.source, "examples/README.md", "first_program", "Your first program")
         reading.append(example)

@@ -21,7 +21,7 @@ TEST(ToDot, SmallGraphExactly) {
   c.backward();
   EXPECT_EQ(to_dot(c),
             "digraph scalar {\n"
-            "  rankdir=LR;\n"
+            "  rankdir=TB;\n"
             "  node [shape=record];\n"
             "  v0 [label=\"{ a | data 2 | grad -0.5 }\"];\n"
             "  v1 [label=\"{ b | data -0.5 | grad 2 }\"];\n"

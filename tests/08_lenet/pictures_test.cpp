@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -168,6 +169,46 @@ TEST(SvgChart, DrawsOnePolylinePerSeriesWithItsPointsInTheFrame) {
   // (570); the loss ticks run 0.2..1, so 0.9 is 7/8 of the way up from 340 to 62.
   EXPECT_NE(svg.find("points=\"70,96.75 320,270.5 570,340\""), std::string::npos) << svg;
   EXPECT_NE(svg.find(">accuracy<"), std::string::npos);
+}
+
+// `lenet plot` names each series after its file: long names. Every legend entry must sit
+// inside the 640 px picture and clear of the others and of the axis label above it.
+TEST(SvgChart, LegendOfLongNamesNeitherOverlapsNorLeavesThePicture) {
+  const std::vector<double> x{1, 2, 3}, y{0.5, 0.3, 0.2}, acc{0.9, 0.95, 0.97};
+  Chart chart{"curves",
+              "epoch",
+              "loss",
+              "accuracy",
+              {{"lenet-modern.jsonl train loss", x, y}, {"lenet-classic.jsonl train loss", x, y}},
+              {{"lenet-modern.jsonl test accuracy", x, acc},
+               {"lenet-classic.jsonl test accuracy", x, acc}}};
+  const std::string svg = svg_chart(chart);
+  // Legend entries: a sample line of length 24 followed by the name's <text>.
+  const std::regex entry(
+      R"re(<line x1="([0-9.]+)" y1="([0-9.]+)" x2="[0-9.]+" y2="[0-9.]+"[^>]*/>\n<text x="[0-9.]+" y="[0-9.]+">([^<]+)</text>)re");
+  struct Box {
+    double left, right, y;
+  };
+  std::vector<Box> boxes;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), entry); it != std::sregex_iterator();
+       ++it) {
+    const double left = std::stod((*it)[1]), y = std::stod((*it)[2]);
+    // DejaVu Sans, the widest common sans-serif, averages under 7 px a character at 12 px.
+    boxes.push_back({left, left + 30 + 7.0 * static_cast<double>((*it)[3].length()), y});
+  }
+  ASSERT_EQ(boxes.size(), 4u) << svg;
+  std::smatch height;
+  ASSERT_TRUE(std::regex_search(svg, height, std::regex(R"re(viewBox="0 0 640 ([0-9.]+)")re")));
+  for (size_t i = 0; i < boxes.size(); ++i) {
+    EXPECT_LE(boxes[i].right, 640.0) << "legend entry " << i << " is cut at the right edge";
+    EXPECT_GT(boxes[i].y, 340.0 + 40) << "legend entry " << i << " is not below the x label";
+    EXPECT_LE(boxes[i].y + 6, std::stod(height[1])) << "legend entry " << i << " is cut below";
+    for (size_t j = 0; j < i; ++j) {
+      const bool apart = boxes[i].y != boxes[j].y || boxes[i].left >= boxes[j].right ||
+                         boxes[j].left >= boxes[i].right;
+      EXPECT_TRUE(apart) << "legend entries " << j << " and " << i << " overlap";
+    }
+  }
 }
 
 TEST(SvgChart, RefusesSeriesOfUnequalLengthOrNonFiniteValues) {

@@ -44,9 +44,10 @@ std::string to_dot(const Scalar& root) {
   std::unordered_map<const Node*, size_t> id;
   for (size_t i = 0; i < order.size(); ++i) id[order[i]] = i;
 
-  // Left to right, as the forward pass flows; a value is a box, an operation an ellipse.
+  // Top to bottom, as the forward pass flows (a tall graph stays legible at a page's width);
+  // a value is a box, an operation an ellipse.
   std::ostringstream dot;
-  dot << "digraph scalar {\n  rankdir=LR;\n  node [shape=record];\n";
+  dot << "digraph scalar {\n  rankdir=TB;\n  node [shape=record];\n";
   for (const Node* node : order) {
     const size_t v = id[node];
     dot << "  v" << v << " [label=\"{ " << escape_record(node->label) << " | data "

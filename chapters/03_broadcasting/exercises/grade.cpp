@@ -39,12 +39,34 @@ bool throws(F f) {
   return false;
 }
 
-double max_abs_diff(const NDArray& a, const NDArray& b) {
-  const std::vector<float> x = a.to_vector();
-  const std::vector<float> y = b.to_vector();
+// The largest |got - want| over the elements, and where it is, as "worst at [1, 2]:
+// expected 0.5, got 0.25".
+struct Difference {
   double worst = 0.0;
-  for (size_t i = 0; i < x.size(); ++i) worst = std::max(worst, std::fabs(double{x[i]} - y[i]));
-  return worst;
+  std::string where;
+};
+
+Difference compare(const NDArray& got, const NDArray& want) {
+  const std::vector<float> x = got.to_vector();
+  const std::vector<float> y = want.to_vector();
+  Difference d;
+  size_t at = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    double error = std::fabs(double{x[i]} - y[i]);
+    if (std::isnan(error)) error = INFINITY;
+    if (error > d.worst) d.worst = error, at = i;
+  }
+  if (d.worst > 0) {
+    Shape index(want.shape().size(), 0);  // `at` in row-major order, as an index
+    for (size_t k = index.size(), rest = at; k-- > 0;) {
+      const auto size = static_cast<size_t>(want.shape()[k]);
+      index[k] = static_cast<int64_t>(rest % size);
+      rest /= size;
+    }
+    d.where = "worst at " + byo::shape_str(index) + ": expected " + std::to_string(y[at]) +
+              ", got " + std::to_string(x[at]);
+  }
+  return d;
 }
 
 GradeResult grade_broadcast_shapes() {
@@ -54,15 +76,19 @@ GradeResult grade_broadcast_shapes() {
       {{8, 1, 6, 1}, {7, 1, 5}}, {{3, 1}, {1, 4}}, {{}, {}}, {{}, {2}}, {{0}, {1}}, {{5, 4}, {4}},
       {{2, 3}, {2, 3}}};
   for (const auto& [a, b] : cases) {
-    if (byo::exercises::broadcast_shapes(a, b) != byo::broadcast_shapes(a, b)) {
+    const Shape got = byo::exercises::broadcast_shapes(a, b);
+    const Shape want = byo::broadcast_shapes(a, b);
+    if (got != want) {
       ++wrong;
-      detail += "wrong for " + byo::shape_str(a) + " and " + byo::shape_str(b) + "; ";
+      detail += "wrong for " + byo::shape_str(a) + " and " + byo::shape_str(b) + ": expected " +
+                byo::shape_str(want) + ", got " + byo::shape_str(got) + "; ";
     }
   }
   for (const auto& [a, b] : std::vector<std::pair<Shape, Shape>>{{{3}, {4}}, {{2, 1}, {8, 4, 3}}}) {
     if (!throws([&] { byo::exercises::broadcast_shapes(a, b); })) {
       ++wrong;
-      detail += "no error for " + byo::shape_str(a) + " and " + byo::shape_str(b) + "; ";
+      detail += "no error for " + byo::shape_str(a) + " and " + byo::shape_str(b) +
+                " (expected a byo::Error: they do not broadcast); ";
     }
   }
   return {wrong == 0, static_cast<double>(wrong),
@@ -82,7 +108,12 @@ GradeResult grade_broadcast_to() {
                   ": not a view of shape " + byo::shape_str(p.big) +
                   " sharing the input's storage"};
     }
-    worst = std::max(worst, max_abs_diff(got, want));
+    const Difference d = compare(got, want);
+    if (d.worst > 0) {
+      return {false, d.worst,
+              "for " + byo::shape_str(p.small) + " -> " + byo::shape_str(p.big) + ": " + d.where};
+    }
+    worst = std::max(worst, d.worst);
   }
   if (!throws([] { byo::exercises::broadcast_to(NDArray::zeros({3, 2}), {3, 4}); })) {
     return {false, 1.0, "no error broadcasting [3, 2] to [3, 4]"};
@@ -101,7 +132,13 @@ GradeResult grade_sum_to() {
               "sum_to(" + byo::shape_str(p.big) + " array, " + byo::shape_str(p.small) +
                   ") has shape " + byo::shape_str(got.shape())};
     }
-    worst = std::max(worst, max_abs_diff(got, byo::sum_to(y, p.small)));
+    const Difference d = compare(got, byo::sum_to(y, p.small));
+    if (!(d.worst < 1e-4)) {
+      return {false, d.worst,
+              "sum_to(" + byo::shape_str(p.big) + " array, " + byo::shape_str(p.small) +
+                  "): " + d.where};
+    }
+    worst = std::max(worst, d.worst);
   }
   if (!throws([] { byo::exercises::sum_to(NDArray::zeros({3, 4}), {3}); })) {
     return {false, 1.0, "no error summing a [3, 4] array to [3]"};

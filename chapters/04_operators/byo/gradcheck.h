@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <string>
 #include <vector>
 
 #include "byo/tensor.h"
@@ -36,10 +37,13 @@ struct GradcheckOptions {
 
 /// @brief What gradcheck found for one input.
 struct GradcheckInputResult {
-  bool checked = false;        ///< False if the input does not require grad (skipped).
-  double max_abs_error = 0.0;  ///< Largest |analytic - numeric| over the input's elements.
-  double max_rel_error = 0.0;  ///< Largest |analytic - numeric| / max(|numeric|, atol).
-  bool passed = true;          ///< Every element within atol + rtol·|numeric|.
+  bool checked = false;         ///< False if the input does not require grad (skipped).
+  double max_abs_error = 0.0;   ///< Largest |analytic - numeric| over the input's elements.
+  double max_rel_error = 0.0;   ///< Largest |analytic - numeric| / max(|numeric|, atol).
+  bool passed = true;           ///< Every element within atol + rtol·|numeric|.
+  Shape worst_index;            ///< The index of the element with the largest abs error.
+  double worst_analytic = 0.0;  ///< The analytic gradient (from backward) at worst_index.
+  double worst_numeric = 0.0;   ///< The central-difference gradient at worst_index.
 };
 
 /// @brief What gradcheck found, per input.
@@ -50,6 +54,9 @@ struct GradcheckResult {
   bool passed() const;
   /// @brief The largest max_abs_error over the inputs.
   double max_abs_error() const;
+  /// @brief The input to look at: the first that failed, else the one with the largest
+  /// error, as "input 1: worst at [2, 0]: analytic 0.5, numeric -0.5 (abs error 1)".
+  std::string worst() const;
 };
 
 /// @brief The function gradcheck differentiates: inputs to one output tensor.

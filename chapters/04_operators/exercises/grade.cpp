@@ -2,6 +2,7 @@
 //
 //     cmake --build build --target ch04_grade
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -82,7 +83,9 @@ Tensor uniform(const Shape& shape, byo::Generator& gen, float lo, float hi) {
                 true);
 }
 
-// Runs gradcheck on every case; passes if all pass, reports the worst error.
+// Runs gradcheck on every case; passes if all pass, reports the worst error. The first
+// failing case is named with the input whose gradient is wrong, its worst element, and
+// analytic against numeric there.
 struct Grading {
   byo::GradeResult result{true, 0.0, ""};
   void check(const std::string& what, const byo::GradcheckFunction& fn, const Inputs& inputs) {
@@ -90,7 +93,7 @@ struct Grading {
     result.worst_error = std::max(result.worst_error, r.max_abs_error());
     if (!r.passed() && result.passed) {
       result.passed = false;
-      result.detail = "gradcheck fails for " + what;
+      result.detail = what + ": gradient of " + r.worst();
     }
   }
 };
@@ -101,7 +104,7 @@ byo::GradeResult grade_div() {
   const std::vector<std::pair<Shape, Shape>> shapes = {
       {{3, 4}, {3, 4}}, {{3, 4}, {4}}, {{3, 1}, {1, 4}}, {{2, 1, 3}, {4, 1}}, {{}, {2, 3}}};
   for (const auto& [sa, sb] : shapes) {
-    g.check(byo::shape_str(sa) + " / " + byo::shape_str(sb),
+    g.check("a " + byo::shape_str(sa) + " / b " + byo::shape_str(sb) + " (input 0 is a, 1 is b)",
             [](const Inputs& in) { return exercise_div(in[0], in[1]); },
             {uniform(sa, gen, -1, 1), uniform(sb, gen, 0.5f, 2.0f)});
   }
@@ -112,29 +115,53 @@ byo::GradeResult grade_logsumexp_forward() {
   // Moderate values against the formula as written; huge ones against the exact answer.
   const NDArray x = NDArray::from_vector({0.5f, -1, 2, 0, 3, 1}, {2, 3});
   const NDArray out = byo::exercises::logsumexp_forward(x, 1);
-  if (out.shape() != Shape{2}) return {false, 0.0, "shape " + byo::shape_str(out.shape())};
+  if (out.shape() != Shape{2}) {
+    return {false, 0.0, "x [2, 3], dim 1: shape " + byo::shape_str(out.shape()) + ", expected [2]"};
+  }
   const float want0 = std::log(std::exp(0.5f) + std::exp(-1.0f) + std::exp(2.0f));
   const float want1 = std::log(1 + std::exp(3.0f) + std::exp(1.0f));
   const NDArray huge = NDArray::from_vector({1000, 1000, -1000, -1000}, {2, 2});
   const NDArray out_huge = byo::exercises::logsumexp_forward(huge, -1);
   const float want_huge0 = 1000 + std::log(2.0f);
   const float want_huge1 = -1000 + std::log(2.0f);
-  double worst = std::max(std::abs(out.at({0}) - want0), std::abs(out.at({1}) - want1));
-  worst = std::max(worst, static_cast<double>(std::abs(out_huge.at({0}) - want_huge0)));
-  worst = std::max(worst, static_cast<double>(std::abs(out_huge.at({1}) - want_huge1)));
-  if (!std::isfinite(worst)) return {false, worst, "not finite for inputs of ±1000"};
-  return {worst < 1e-3, worst, worst < 1e-3 ? "" : "values differ from log(sum(exp(x)))"};
+  if (out_huge.shape() != Shape{2}) {
+    return {
+        false, 0.0,
+        "x [2, 2] of ±1000, dim -1: shape " + byo::shape_str(out_huge.shape()) + ", expected [2]"};
+  }
+  struct Value {
+    const char* input;
+    int64_t index;
+    float want, got;
+  };
+  const Value values[] = {
+      {"x [[0.5, -1, 2], [0, 3, 1]], dim 1", 0, want0, out.at({0})},
+      {"x [[0.5, -1, 2], [0, 3, 1]], dim 1", 1, want1, out.at({1})},
+      {"x [[1000, 1000], [-1000, -1000]], dim -1", 0, want_huge0, out_huge.at({0})},
+      {"x [[1000, 1000], [-1000, -1000]], dim -1", 1, want_huge1, out_huge.at({1})}};
+  double worst = 0.0;
+  const Value* at = &values[0];
+  for (const Value& v : values) {
+    double error = std::abs(static_cast<double>(v.got) - v.want);
+    if (std::isnan(error)) error = INFINITY;
+    if (error > worst) worst = error, at = &v;
+  }
+  if (worst < 1e-3) return {true, worst, ""};
+  char detail[200];
+  std::snprintf(detail, sizeof detail, "%s: worst at [%lld]: expected %.7g, got %.7g", at->input,
+                static_cast<long long>(at->index), at->want, at->got);
+  return {false, worst, detail};
 }
 
 byo::GradeResult grade_logsumexp_backward() {
   byo::Generator gen(2);
   Grading g;
   for (int64_t dim : {0, 1, -1}) {
-    g.check("dim " + std::to_string(dim),
+    g.check("x [3, 4], dim " + std::to_string(dim),
             [dim](const Inputs& in) { return exercise_logsumexp(in[0], dim); },
             {uniform({3, 4}, gen, -2, 2)});
   }
-  g.check("3-d, dim 1", [](const Inputs& in) { return exercise_logsumexp(in[0], 1); },
+  g.check("x [2, 3, 2], dim 1", [](const Inputs& in) { return exercise_logsumexp(in[0], 1); },
           {uniform({2, 3, 2}, gen, -2, 2)});
   return g.result;
 }
@@ -152,7 +179,7 @@ byo::GradeResult grade_max() {
   Grading g;
   for (int64_t dim : {0, 1, 2, -1}) {
     for (bool keepdim : {false, true}) {
-      g.check("dim " + std::to_string(dim) + (keepdim ? " keepdim" : ""),
+      g.check("x [2, 3, 4], dim " + std::to_string(dim) + (keepdim ? ", keepdim" : ""),
               [dim, keepdim](const Inputs& in) { return exercise_max(in[0], dim, keepdim); },
               {spread({2, 3, 4}, gen)});
     }
@@ -166,14 +193,23 @@ byo::GradeResult grade_max_ties() {
   const NDArray grad = NDArray::from_vector({10, 20, 30}, {3});
   const NDArray dx = byo::exercises::max_backward(grad, x, 1, false);
   const std::vector<float> want = {0, 10, 0, 20, 0, 0, 30, 0, 0};
-  if (dx.shape() != x.shape()) return {false, 0.0, "shape " + byo::shape_str(dx.shape())};
+  if (dx.shape() != x.shape()) {
+    return {false, 0.0,
+            "x [3, 3], dim 1: grad shape " + byo::shape_str(dx.shape()) + ", expected [3, 3]"};
+  }
   double worst = 0.0;
+  size_t at = 0;
   const std::vector<float> got = dx.to_vector();
   for (size_t i = 0; i < want.size(); ++i) {
-    worst = std::max(worst, static_cast<double>(std::abs(got[i] - want[i])));
+    const double error = std::abs(static_cast<double>(got[i]) - want[i]);
+    if (error > worst || std::isnan(error)) worst = std::isnan(error) ? INFINITY : error, at = i;
   }
   std::ostringstream detail;
-  if (worst > 0) detail << "expected [[0,10,0],[20,0,0],[30,0,0]], got " << dx;
+  if (worst > 0) {
+    detail << "x [[1,3,3],[2,2,0],[5,5,5]], dim 1, grad [10, 20, 30]: worst at [" << at / 3 << ", "
+           << at % 3 << "]: expected " << want[at] << ", got " << got[at]
+           << " (the whole gradient goes to the first maximum of each row)";
+  }
   return {worst == 0.0, worst, detail.str()};
 }
 

@@ -38,11 +38,40 @@ std::vector<int64_t> element_offsets(const NDArray& a, size_t which) {
   return offsets;
 }
 
+// The index, in `shape`, of the element number `flat` in row-major order.
+Shape unravel(size_t flat, const Shape& shape) {
+  Shape index(shape.size(), 0);
+  for (size_t d = shape.size(); d-- > 0;) {
+    const auto size = static_cast<size_t>(shape[d]);
+    index[d] = static_cast<int64_t>(flat % size);
+    flat /= size;
+  }
+  return index;
+}
+
 }  // namespace
 
 bool GradcheckResult::passed() const {
   return std::all_of(inputs.begin(), inputs.end(),
                      [](const GradcheckInputResult& r) { return r.passed; });
+}
+
+std::string GradcheckResult::worst() const {
+  const GradcheckInputResult* pick = nullptr;
+  size_t which = 0;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const GradcheckInputResult& r = inputs[i];
+    if (!r.checked) continue;
+    const bool better = pick == nullptr || (!r.passed && pick->passed) ||
+                        (r.passed == pick->passed && r.max_abs_error > pick->max_abs_error);
+    if (better) pick = &r, which = i;
+  }
+  if (pick == nullptr) return "no input requires grad";
+  char numbers[128];
+  std::snprintf(numbers, sizeof numbers, "analytic %.4g, numeric %.4g (abs error %.3g)",
+                pick->worst_analytic, pick->worst_numeric, pick->max_abs_error);
+  return "input " + std::to_string(which) + ": worst at " + shape_str(pick->worst_index) + ": " +
+         numbers;
 }
 
 double GradcheckResult::max_abs_error() const {
@@ -100,6 +129,11 @@ GradcheckResult gradcheck(const GradcheckFunction& fn, const std::vector<Tensor>
           (s_plus - s_minus) / (static_cast<double>(plus) - static_cast<double>(minus));
       double error = std::abs(analytic[e] - numeric);
       if (std::isnan(error)) error = INFINITY;  // max() would silently skip a NaN
+      if (e == 0 || error > report.max_abs_error) {
+        report.worst_index = unravel(e, x.shape());
+        report.worst_analytic = analytic[e];
+        report.worst_numeric = numeric;
+      }
       report.max_abs_error = std::max(report.max_abs_error, error);
       report.max_rel_error =
           std::max(report.max_rel_error, error / std::max(std::abs(numeric), options.atol));

@@ -3,8 +3,7 @@
 ///
 /// Edit max_pool_backward.cpp and conv_grad_weight.cpp in this folder, then grade them:
 ///
-///     cmake --build build --target ch06_exercises && ctest --test-dir build -L ch06_exercises
-///     --output-on-failure
+///     cmake --build build --target ch06_grade
 ///
 /// The grader wraps your loop in a Tensor op and runs gradcheck on it.
 #pragma once

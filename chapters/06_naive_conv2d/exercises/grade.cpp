@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "byo/autograd.h"
@@ -71,6 +72,22 @@ Tensor learner_conv(const Tensor& x, const Tensor& w, const Tensor& b, Size2 str
   return make_result(out, std::make_shared<LearnerConvBackward>(g, xc), {x, w, b});
 }
 
+// "x [2, 3, 7, 5], kernel 3, stride 2, padding 1" (rectangular sizes as "3x2").
+std::string case_name(const Shape& x, Size2 kernel, Size2 stride, Size2 padding) {
+  auto size = [](Size2 s) {
+    return s[0] == s[1] ? std::to_string(s[0]) : std::to_string(s[0]) + "x" + std::to_string(s[1]);
+  };
+  return "x " + shape_str(x) + ", kernel " + size(kernel) + ", stride " + size(stride) +
+         ", padding " + size(padding);
+}
+
+// Folds one case's gradcheck into the grade; the first failing case is the detail.
+void record(GradeResult& grade, const std::string& what, const GradcheckResult& r) {
+  grade.worst_error = std::max(grade.worst_error, r.max_abs_error());
+  if (!r.passed() && grade.passed) grade.detail = what + ": gradient of " + r.worst();
+  grade.passed = grade.passed && r.passed();
+}
+
 GradeResult grade_max_pool() {
   struct Case {
     Shape x;
@@ -94,8 +111,7 @@ GradeResult grade_max_pool() {
           return learner_max_pool(in[0], c.kernel, c.stride, c.padding);
         },
         {x}, GradcheckOptions{.eps = 1e-3});
-    grade.passed = grade.passed && r.passed();
-    grade.worst_error = std::max(grade.worst_error, r.max_abs_error());
+    record(grade, case_name(c.x, c.kernel, c.stride, c.padding) + " (input 0 is x)", r);
   }
   return grade;
 }
@@ -119,8 +135,10 @@ GradeResult grade_conv_grad_weight() {
           return learner_conv(in[0], in[1], in[2], c.stride, c.padding);
         },
         {x, w, b});
-    grade.passed = grade.passed && r.passed();
-    grade.worst_error = std::max(grade.worst_error, r.max_abs_error());
+    record(grade,
+           case_name(c.x, {c.w[2], c.w[3]}, c.stride, c.padding) + ", w " + shape_str(c.w) +
+               " (input 1 is w, 2 is b)",
+           r);
   }
   return grade;
 }

@@ -83,7 +83,9 @@ Command add_predict(CLI::App& app) {
   cmd->require_option(1, 4);
   cmd->callback([cmd] {
     if (cmd->count("--index") + cmd->count("--image") == 0) {
-      throw CLI::RequiredError("lenet predict needs --index I or --image FILE.pgm");
+      // The two-argument form: the one-argument one appends " is required".
+      throw CLI::RequiredError("lenet predict needs --index I or --image FILE.pgm",
+                               CLI::ExitCodes::RequiredError);
     }
   });
   return [flags] { return run_predict(*flags); };

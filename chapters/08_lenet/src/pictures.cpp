@@ -195,10 +195,32 @@ std::string svg_chart(const Chart& chart) {
       chart.right.empty() ? std::vector<double>{} : nice_ticks(right.lo, right.hi, 5);
   const double x0 = xt.front(), x1 = xt.back();
 
+  // The legend: one entry per series (a line sample and the name) in rows under the x
+  // axis's label, where no curve can run through it. Entries are as wide as their names
+  // (about 7 px a character at 12 px sans-serif), a row wraps before the right edge, and
+  // the picture grows by one line per extra row, so names never overlap nor get cut.
+  struct Entry {
+    double x, y;
+  };
+  std::vector<Entry> legend;
+  {
+    constexpr double kCharWidth = 7.0, kSample = 30, kGap = 24, kRow = 18, kEdge = 630;
+    double x = f.left, y = f.bottom + 64;
+    for (const auto* side : {&chart.left, &chart.right}) {
+      for (const Series& s : *side) {
+        const double width = kSample + kCharWidth * static_cast<double>(s.name.size());
+        if (x > f.left && x + width > kEdge) x = f.left, y += kRow;
+        legend.push_back({x, y});
+        x += width + kGap;
+      }
+    }
+  }
+  const double height = std::max(400.0, legend.back().y + 16);
+
   std::ostringstream svg;
-  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"400\" "
-         "viewBox=\"0 0 640 400\" font-family=\"sans-serif\" font-size=\"12\">\n"
-      << "<rect width=\"640\" height=\"400\" fill=\"white\"/>\n"
+  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"" << height
+      << "\" viewBox=\"0 0 640 " << height << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
+      << "<rect width=\"640\" height=\"" << height << "\" fill=\"white\"/>\n"
       << "<text x=\"320\" y=\"28\" text-anchor=\"middle\" font-size=\"16\">"
       << xml_escape(chart.title) << "</text>\n";
   // Grid lines and tick labels.
@@ -232,9 +254,8 @@ std::string svg_chart(const Chart& chart) {
   size_t colour = 0;
   auto draw = [&](const Series& s, const std::vector<double>& ticks, bool dashed) {
     const char* c = kColours[colour % std::size(kColours)];
-    // The legend is one row above the plot, where no curve can run through it.
-    const double legend_x = f.left + 150 * static_cast<double>(colour);
-    const double legend_y = f.top - 14;
+    const double legend_x = legend[colour].x;
+    const double legend_y = legend[colour].y;
     ++colour;
     svg << "<polyline fill=\"none\" stroke=\"" << c << "\" stroke-width=\"2\""
         << (dashed ? " stroke-dasharray=\"6 3\"" : "") << " points=\"";
