@@ -255,7 +255,7 @@ int main(int argc, char** argv) {
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime();
     benchmark::RegisterBenchmark((std::string("conv2d_fwd_bwd/") + name + "/im2col_gemm").c_str(),
-                                 run_conv, byo::gemm_conv_kernels(), g)
+                                 run_conv, byo::fast_conv_kernels(), g)
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime();
     for (const auto& [pass_name, pass] :
@@ -263,7 +263,7 @@ int main(int argc, char** argv) {
           std::pair{"grad_weight", Pass::grad_weight}}) {
       benchmark::RegisterBenchmark(
           (std::string("conv2d_pass/") + name + "/" + pass_name + "/im2col_gemm").c_str(),
-          run_conv_pass, byo::gemm_conv_kernels(), g, pass)
+          run_conv_pass, byo::fast_conv_kernels(), g, pass)
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime();
     }

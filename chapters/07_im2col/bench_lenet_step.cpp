@@ -10,7 +10,9 @@
 ///     modern:  the same with ReLU and MaxPool(2)
 ///
 /// Run with `--benchmark_filter=lenet_step`; `--profile_lenet_step[=modern]` instead prints
-/// the op profiler's table over 50 steps (see bench.cpp's main).
+/// the op profiler's table over 50 steps (see bench.cpp's main). The `without:` variants
+/// install the fast tables and then put one speed-up's naive twin back, so the difference
+/// to the plain `fast` run is what that one speed-up buys the step.
 #include "bench_lenet_step.h"
 
 #include <benchmark/benchmark.h>
@@ -20,7 +22,7 @@
 #include <string>
 
 #include "byo/conv.h"
-#include "byo/gemm.h"
+#include "byo/fast_kernels.h"
 #include "byo/nn.h"
 #include "byo/nn/conv.h"
 #include "byo/ops.h"
@@ -99,19 +101,36 @@ int set_threads(int threads) {
 #endif
 }
 
-void run_lenet_step(benchmark::State& state, bool modern, int64_t batch, int threads, bool fast) {
+// The speed-ups of this chapter, each one entry (or table) to put back to its naive twin.
+struct Speedup {
+  const char* name;
+  void (*undo)();
+};
+const Speedup kSpeedups[] = {
+    {"allocator",
+     [] {
+       byo::kernels().allocate = &byo::allocate_naive;
+       byo::kernels().release = &byo::release_naive;
+     }},
+    {"sum_lanes", [] { byo::kernels().sum = &byo::sum_naive; }},
+    {"copy_tiled", [] { byo::kernels().copy = &byo::copy_naive; }},
+    {"activations", [] { byo::activation_kernels() = byo::naive_activation_kernels(); }},
+    {"pooling", [] { byo::pool_kernels() = byo::naive_pool_kernels(); }},
+    {"gemm", [] { byo::kernels().gemm = &byo::gemm_naive; }},
+    {"conv", [] { byo::conv_kernels() = byo::naive_conv_kernels(); }},
+};
+
+// `undo` is null for the full fast set.
+void run_lenet_step(benchmark::State& state, bool modern, int64_t batch, int threads, bool fast,
+                    void (*undo)()) {
   const int threads_before = set_threads(threads);
-  if (fast) {
-    byo::use_fast_kernels();
-  } else {
-    byo::use_naive_kernels();
-  }
+  const byo::KernelsGuard tables(fast ? byo::KernelSet::fast : byo::KernelSet::naive);
+  if (undo != nullptr) undo();
   Step step(modern, batch);
   step.run();  // first step: buffers allocated, momentum created
   for (auto _ : state) benchmark::DoNotOptimize(step.run());
   state.counters["images/s"] = benchmark::Counter(static_cast<double>(batch * state.iterations()),
                                                   benchmark::Counter::kIsRate);
-  byo::use_fast_kernels();
   set_threads(threads_before);
 }
 
@@ -124,19 +143,30 @@ void register_lenet_step_benchmarks() {
       const std::string kernels = fast ? "fast" : "naive";
       const std::string suffix = "/" + kernels + "/threads:" + std::to_string(threads);
       benchmark::RegisterBenchmark(("lenet_step/classic/batch:128" + suffix).c_str(),
-                                   run_lenet_step, false, 128, threads, fast)
+                                   run_lenet_step, false, 128, threads, fast, nullptr)
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime();
       benchmark::RegisterBenchmark(("lenet_step/modern/batch:64" + suffix).c_str(), run_lenet_step,
-                                   true, 64, threads, fast)
+                                   true, 64, threads, fast, nullptr)
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime();
     }
   }
+  for (const Speedup& speedup : kSpeedups) {
+    const std::string suffix = std::string("/without:") + speedup.name + "/threads:2";
+    benchmark::RegisterBenchmark(("lenet_step/classic/batch:128" + suffix).c_str(), run_lenet_step,
+                                 false, 128, 2, true, speedup.undo)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark(("lenet_step/modern/batch:64" + suffix).c_str(), run_lenet_step,
+                                 true, 64, 2, true, speedup.undo)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  }
 }
 
 void profile_lenet_step(bool modern, int steps) {
-  byo::use_fast_kernels();
+  const byo::KernelsGuard tables(byo::KernelSet::fast);
   const int64_t batch = modern ? 64 : 128;
   Step step(modern, batch);
   step.run();

@@ -50,6 +50,6 @@ void conv2d_grad_weight_direct(const ConvGeometry& g, const float* x, const floa
                                float* grad_w, float* grad_bias);
 
 /// @brief The three kernels above as a table for `conv_kernels()`.
-ConvKernels gemm_conv_kernels();
+ConvKernels fast_conv_kernels();
 
 }  // namespace byo

@@ -13,13 +13,14 @@
 ///     gemm_packed       Goto/BLIS: packed panels and a register-tiled SIMD micro-kernel
 ///     gemm_parallel     gemm_packed on stripes of C, one OpenMP thread per stripe
 ///
-/// `use_fast_kernels()` installs gemm_parallel into chapter 1's kernel table, the
-/// dispatcher seam through which `matmul` (and later `linear` and `conv2d`) find their
-/// GEMM; `use_naive_kernels()` puts the triple loop back.
+/// `use_fast_kernels()` (byo/fast_kernels.h, included here) installs gemm_parallel into
+/// chapter 1's kernel table, the dispatcher seam through which `matmul` (and later
+/// `linear` and `conv2d`) find their GEMM; `use_naive_kernels()` puts the triple loop back.
 #pragma once
 
 #include <span>
 
+#include "byo/fast_kernels.h"
 #include "byo/kernels.h"
 
 namespace byo {
@@ -62,16 +63,5 @@ void gemm_dot_nt_finish(std::span<const float> lanes, MatrixView c, bool accumul
 
 /// @brief Checks that A (M,K), B (K,N), C (M,N) agree; `op` names the caller in the error.
 void check_gemm_shapes(const char* op, ConstMatrixView a, ConstMatrixView b, MatrixView c);
-
-/// @brief Installs this chapter's fast kernels into `byo::kernels()` (name "fast").
-///
-/// The dispatcher seam: operations look their kernels up in the table at every call, so
-/// after this one visible call `matmul` runs gemm_parallel, and chapter 6's convolution
-/// and pooling ops run this chapter's kernels (conv_gemm.h, pool_fast.h).
-void use_fast_kernels();
-
-/// @brief Puts the naive loops back: chapter 1's GEMM and chapter 6's convolution and
-///        pooling loops (name "naive").
-void use_naive_kernels();
 
 }  // namespace byo

@@ -1,5 +1,5 @@
 /// @file
-/// @brief The parts of gemm_packed: SIMD vectors, the register tile, packing, blocking.
+/// @brief The parts of gemm_packed: the register tile, packing, blocking (vectors: simd.h).
 ///
 /// The Goto/BLIS design. C is computed one MR×NR register tile at a time by a
 /// micro-kernel that keeps the whole tile in vector registers while it walks k:
@@ -22,66 +22,20 @@
 #pragma once
 
 #include <cstdint>
-#include <cstring>
 
 #include "byo/kernels.h"
+#include "byo/simd.h"
 
 namespace byo {
 
-#if defined(__GNUC__)
-/// @brief Floats per SIMD vector: 16 with AVX-512, 8 with AVX, else 4 (SSE, NEON).
-///
-/// BYO_SIMD_WIDTH, set by the build of byo_ch07 and carried by its target, is the width the
-/// library was compiled for; it wins, so a program built without -march=native that
-/// includes this header agrees with the library on the tile's layout.
-#if defined(BYO_SIMD_WIDTH)
-inline constexpr int64_t kSimdWidth = BYO_SIMD_WIDTH;
-#elif defined(__AVX512F__)
-inline constexpr int64_t kSimdWidth = 16;
-#elif defined(__AVX__)
-inline constexpr int64_t kSimdWidth = 8;
-#else
-inline constexpr int64_t kSimdWidth = 4;
-#endif
-/// @brief A SIMD vector of kSimdWidth floats (a GCC/Clang vector extension): `+`, `*`
-///        work lane by lane, and `vec * scalar` broadcasts the scalar.
-typedef float Vec __attribute__((vector_size(kSimdWidth * sizeof(float))));
-/// @brief Vectors per row of the register tile.
-inline constexpr int64_t kTileVectors = 2;
-#else
-// Plain fallback for compilers without vector extensions: a "vector" of one float, so
-// the same micro-kernel source compiles to scalar code with a 6×4 tile.
-/// @brief Floats per "vector": 1, as this compiler has no vector extensions.
-inline constexpr int64_t kSimdWidth = 1;
-/// @brief The fallback "vector": one float.
-using Vec = float;
-/// @brief Vectors (here floats) per row of the register tile.
-inline constexpr int64_t kTileVectors = 4;
-#endif
+/// @brief Vectors per row of the register tile: two of AVX's 8 floats, or four floats
+///        when the compiler has no vector types (then a 6×4 tile of scalars).
+inline constexpr int64_t kTileVectors = kSimdWidth == 1 ? 4 : 2;
 
 /// @brief Rows of the register tile (MR): broadcasts of A per step of k.
 inline constexpr int64_t kTileRows = 6;
 /// @brief Columns of the register tile (NR): floats of B per step of k.
 inline constexpr int64_t kTileCols = kTileVectors * kSimdWidth;
-
-/// @brief Loads kSimdWidth floats from `p` (any alignment).
-inline Vec load_vec(const float* p) {
-  Vec v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
-
-/// @brief Stores `v` to kSimdWidth floats at `p` (any alignment).
-inline void store_vec(float* p, Vec v) { std::memcpy(p, &v, sizeof(v)); }
-
-/// @brief Hints the CPU to start loading the cache line at `p` (no effect on results).
-inline void prefetch(const float* p) {
-#if defined(__GNUC__)
-  __builtin_prefetch(p);
-#else
-  (void)p;
-#endif
-}
 
 /// @brief Cache blocking of gemm_packed: the sizes of the packed blocks.
 ///

@@ -57,11 +57,6 @@ struct Bordered {
     }
   }
 };
-
-int thread_count(int64_t batch) {
-  return static_cast<int>(std::min<int64_t>(detail::thread_count(), batch));
-}
-
 }  // namespace
 
 bool conv2d_direct_applies(const ConvGeometry& g) {
@@ -84,7 +79,7 @@ void conv2d_forward_direct(const ConvGeometry& g, const float* x, const float* w
   }
   const int64_t rows = g.in_h + 2 * g.pad_h, cols = g.in_w + 2 * g.pad_w;
   const int64_t blocks = blocks_of(g.out_w), plane_out = g.out_h * g.out_w;
-  const int threads = thread_count(g.batch);
+  const int threads = detail::thread_count(g.batch);
   std::vector<Bordered> images = detail::per_thread<Bordered>(threads, 1, rows, cols);
 #pragma omp parallel num_threads(threads)
   {
@@ -131,7 +126,7 @@ void conv2d_grad_input_direct(const ConvGeometry& g, const float* grad_out, cons
   const int64_t top = g.kernel_h - 1 - g.pad_h, left = g.kernel_w - 1 - g.pad_w;
   const int64_t rows = g.out_h + 2 * top, cols = g.out_w + 2 * left;  // = H + R − 1, W + S − 1
   const int64_t blocks = blocks_of(g.in_w), plane_out = g.out_h * g.out_w;
-  const int threads = thread_count(g.batch);
+  const int threads = detail::thread_count(g.batch);
   std::vector<Bordered> douts = detail::per_thread<Bordered>(threads, g.out_channels, rows, cols);
 #pragma omp parallel num_threads(threads)
   {
@@ -229,7 +224,7 @@ void conv2d_grad_weight_direct(const ConvGeometry& g, const float* x, const floa
   const int64_t weights = g.out_channels * g.kernel_h * g.kernel_w;
   const int64_t blocks = (g.batch + kImagesPerBlock - 1) / kImagesPerBlock;
   detail::BlockSums block_sums(blocks, weights + g.out_channels);  // dw, then db
-  const int threads = thread_count(blocks);
+  const int threads = detail::thread_count(blocks);
   std::vector<Bordered> images = detail::per_thread<Bordered>(threads, 1, rows, cols);
   std::vector<std::vector<float>> douts = detail::per_thread<std::vector<float>>(
       threads, static_cast<size_t>(chunks * kFilters * g.out_h * width), 0.0f);

@@ -218,7 +218,7 @@ void conv2d_grad_weight_gemm(const ConvGeometry& g, const float* x, const float*
   if (grad_bias) std::copy_n(total + weights, k, grad_bias);
 }
 
-ConvKernels gemm_conv_kernels() {
+ConvKernels fast_conv_kernels() {
   return {conv2d_forward_gemm, conv2d_grad_input_gemm, conv2d_grad_weight_gemm, "im2col+gemm"};
 }
 

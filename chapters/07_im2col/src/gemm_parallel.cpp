@@ -29,13 +29,9 @@ constexpr int64_t kMinParallelFlops = int64_t{1} << 20;
 void gemm_parallel(ConstMatrixView a, ConstMatrixView b, MatrixView c, bool accumulate) {
   check_gemm_shapes("gemm_parallel", a, b, c);
   const int64_t m = a.rows, n = b.cols, k = a.cols;
-#ifdef _OPENMP
   // Called from inside a parallel region (say, a loop over a batch), the caller's
-  // threads are already busy: run on this one.
-  const int max_threads = omp_in_parallel() ? 1 : omp_get_max_threads();
-#else
-  const int max_threads = 1;
-#endif
+  // threads are already busy: thread_count() is 1 there, and this runs on this one.
+  const int max_threads = detail::thread_count();
   if (max_threads == 1 || 2 * m * n * k < kMinParallelFlops) {
     gemm_packed(a, b, c, accumulate);
     return;

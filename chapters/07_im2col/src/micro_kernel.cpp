@@ -40,21 +40,7 @@ void micro_kernel(int64_t kc, const float* a, const float* b, int64_t b_row_stri
 
 namespace {
 
-#if defined(__has_builtin)
-#if __has_builtin(__builtin_shufflevector)
-#define BYO_HAVE_SHUFFLEVECTOR 1
-#endif
-#endif
-
 #ifdef BYO_HAVE_SHUFFLEVECTOR
-typedef float Float8 __attribute__((vector_size(8 * sizeof(float))));
-
-Float8 load8(const float* p) {
-  Float8 v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
-
 // out[k*out_stride + l] = in[l*in_stride + k] for k, l in 0..7: an 8×8 transpose in
 // registers, three rounds of shuffles (AVX2: unpack, shuffle, permute of 128-bit halves),
 // so both the eight loads and the eight stores are whole vectors.
@@ -75,8 +61,8 @@ void transpose8x8(const float* in, int64_t in_stride, float* out, int64_t out_st
   for (int i = 0; i < 4; ++i) {  // join 128-bit halves
     const Float8 lo = __builtin_shufflevector(u[i], u[i + 4], 0, 1, 2, 3, 8, 9, 10, 11);
     const Float8 hi = __builtin_shufflevector(u[i], u[i + 4], 4, 5, 6, 7, 12, 13, 14, 15);
-    std::memcpy(out + i * out_stride, &lo, sizeof(lo));
-    std::memcpy(out + (i + 4) * out_stride, &hi, sizeof(hi));
+    store8(out + i * out_stride, lo);
+    store8(out + (i + 4) * out_stride, hi);
   }
 }
 #endif

@@ -2,6 +2,8 @@
 /// @brief Average and max pooling for the seam: window bounds computed once, planes threaded.
 #include "byo/pool_fast.h"
 
+#include "byo/simd.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -140,33 +142,18 @@ float max_of_window(const Cells& c, int64_t& code) {
 // the same to the bit.
 float avg_of_window(const Cells& c) { return (0.0f + c.tl + c.tr + c.bl + c.br) / 4.0f; }
 
-#if defined(__GNUC__) && defined(__has_builtin)
-#if __has_builtin(__builtin_shufflevector)
-#define BYO_VECTOR_POOL 1
-#endif
-#endif
-
-#ifdef BYO_VECTOR_POOL
-typedef float F8 __attribute__((vector_size(32)));
-typedef int32_t I8 __attribute__((vector_size(32)));
-
+#ifdef BYO_HAVE_SHUFFLEVECTOR
 constexpr int64_t kLanes = 8;
-
-F8 load8(const float* p) {
-  F8 v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
 
 // The cells of eight windows side by side, from 16 floats of each of the two rows: even
 // floats are left cells, odd floats right cells.
 struct Cells8 {
-  F8 tl, tr, bl, br;
+  Float8 tl, tr, bl, br;
 };
 
 Cells8 cells8_of(const float* row0, const float* row1, int64_t q) {
-  const F8 t0 = load8(row0 + 2 * q), t1 = load8(row0 + 2 * q + kLanes);
-  const F8 b0 = load8(row1 + 2 * q), b1 = load8(row1 + 2 * q + kLanes);
+  const Float8 t0 = load8(row0 + 2 * q), t1 = load8(row0 + 2 * q + kLanes);
+  const Float8 b0 = load8(row1 + 2 * q), b1 = load8(row1 + 2 * q + kLanes);
   return {__builtin_shufflevector(t0, t1, 0, 2, 4, 6, 8, 10, 12, 14),
           __builtin_shufflevector(t0, t1, 1, 3, 5, 7, 9, 11, 13, 15),
           __builtin_shufflevector(b0, b1, 0, 2, 4, 6, 8, 10, 12, 14),
@@ -174,7 +161,7 @@ Cells8 cells8_of(const float* row0, const float* row1, int64_t q) {
 }
 
 // Lanes where b takes over from a: all ones (-1), else 0.
-I8 takes_over(F8 a, F8 b) { return (b > a) | (b != b); }
+Int8 takes_over(Float8 a, Float8 b) { return (b > a) | (b != b); }
 
 // Row p's windows, eight at a time. A row whose width is not a multiple of eight ends
 // with a block that overlaps the one before it (it writes the same values again), so
@@ -206,22 +193,22 @@ void max_pool_2x2(const ConvGeometry& g, const float* x, float* out, int64_t* ar
         o[q] = max_of_window(cells_of(row0, row1, q), code);
         if (arg != nullptr) arg[q] = first + 2 * q + (code >> 1) * width + (code & 1);
       };
-#ifdef BYO_VECTOR_POOL
+#ifdef BYO_HAVE_SHUFFLEVECTOR
       const auto block = [&](int64_t q) {
         const Cells8 c = cells8_of(row0, row1, q);
-        const I8 right_top = takes_over(c.tl, c.tr), right_bottom = takes_over(c.bl, c.br);
-        const F8 top = right_top ? c.tr : c.tl, bottom = right_bottom ? c.br : c.bl;
-        const I8 lower = takes_over(top, bottom);
-        const F8 best = lower ? bottom : top;
-        std::memcpy(o + q, &best, sizeof(best));
+        const Int8 right_top = takes_over(c.tl, c.tr), right_bottom = takes_over(c.bl, c.br);
+        const Float8 top = right_top ? c.tr : c.tl, bottom = right_bottom ? c.br : c.bl;
+        const Int8 lower = takes_over(top, bottom);
+        const Float8 best = lower ? bottom : top;
+        store8(o + q, best);
         if (arg == nullptr) return;  // inference: nobody will ask where the maxima were
         // Offset of each winner from window q's top left cell: 2·lane, plus W when it is
         // in the bottom row, plus 1 when it is a right cell (the masks are -1 or 0).
-        const I8 right = lower ? right_bottom : right_top;
-        const I8 offset =
-            I8{0, 2, 4, 6, 8, 10, 12, 14} + (lower & static_cast<int32_t>(width)) - right;
+        const Int8 right = lower ? right_bottom : right_top;
+        const Int8 offset =
+            Int8{0, 2, 4, 6, 8, 10, 12, 14} + (lower & static_cast<int32_t>(width)) - right;
         int32_t offsets[kLanes];
-        std::memcpy(offsets, &offset, sizeof(offset));
+        store8(offsets, offset);
         for (int64_t l = 0; l < kLanes; ++l) arg[q + l] = first + 2 * q + offsets[l];
       };
       for_each_block(g.out_w, block, one);
@@ -242,11 +229,11 @@ void avg_pool_2x2(const ConvGeometry& g, const float* x, float* out) {
       const float* row1 = row0 + g.in_w;
       float* o = out + plane * plane_out + p * g.out_w;
       const auto one = [&](int64_t q) { o[q] = avg_of_window(cells_of(row0, row1, q)); };
-#ifdef BYO_VECTOR_POOL
+#ifdef BYO_HAVE_SHUFFLEVECTOR
       const auto block = [&](int64_t q) {
         const Cells8 c = cells8_of(row0, row1, q);
-        const F8 mean = (F8{} + c.tl + c.tr + c.bl + c.br) / 4.0f;
-        std::memcpy(o + q, &mean, sizeof(mean));
+        const Float8 mean = (Float8{} + c.tl + c.tr + c.bl + c.br) / 4.0f;
+        store8(o + q, mean);
       };
       for_each_block(g.out_w, block, one);
 #else

@@ -1,6 +1,6 @@
 /// @file
-/// @brief OpenMP's thread count (1 without OpenMP) and a per-thread scratch buffer;
-///        private to chapter 7's kernels.
+/// @brief The one place chapter 7's kernels ask how many threads to use, and a per-thread
+///        scratch buffer; private to chapter 7's kernels.
 #pragma once
 
 #include <cstdint>
@@ -17,13 +17,19 @@
 
 namespace byo::detail {
 
-/// @brief Threads a parallel region started here would get (OMP_NUM_THREADS, --threads).
+/// @brief Threads a parallel region started here would get (OMP_NUM_THREADS, --threads);
+///        1 without OpenMP, and 1 inside a parallel region, whose threads are all busy.
 inline int thread_count() {
 #ifdef _OPENMP
-  return omp_get_max_threads();
+  return omp_in_parallel() ? 1 : omp_get_max_threads();
 #else
   return 1;
 #endif
+}
+
+/// @brief thread_count(), but no more threads than there are `items` to share out.
+inline int thread_count(int64_t items) {
+  return static_cast<int>(items < thread_count() ? (items < 1 ? 1 : items) : thread_count());
 }
 
 /// @brief A grow-only, 64-byte aligned buffer of floats with uninitialised contents.
