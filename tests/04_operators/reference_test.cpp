@@ -2,76 +2,17 @@
 // The values are in data/reference.txt (checked in); PyTorch is not needed to run this.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <functional>
 #include <map>
-#include <sstream>
 #include <string>
+#include <vector>
 
 #include "byo/ops.h"
+#include "support/arrays.h"
 #include "test_util.h"
 
 namespace byo {
 namespace {
-
-// One case of the file: every named tensor, by role.
-struct Case {
-  std::vector<std::pair<std::string, NDArray>> inputs;  // in file order
-  std::map<std::string, NDArray> consts;
-  NDArray grad_output;  // undefined for a scalar output
-  NDArray output;
-  std::map<std::string, NDArray> grads;
-};
-
-std::map<std::string, Case> read_reference(const std::string& path) {
-  std::ifstream file(path);
-  BYO_CHECK(file.good()) << "cannot open " << path;
-  std::map<std::string, Case> cases;
-  Case* current = nullptr;
-  std::string line;
-  while (std::getline(file, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream in(line);
-    std::string role;
-    in >> role;
-    if (role == "case") {
-      std::string name;
-      in >> name;
-      current = &cases[name];
-      continue;
-    }
-    if (role == "end") {
-      current = nullptr;
-      continue;
-    }
-    BYO_CHECK(current != nullptr) << "reference: '" << role << "' outside a case";
-    std::string name;
-    int64_t ndim = 0;
-    in >> name >> ndim;
-    Shape shape(ndim);
-    for (int64_t& s : shape) in >> s;
-    std::string colon;
-    in >> colon;
-    BYO_CHECK(colon == ":") << "reference: malformed line: " << line;
-    std::vector<float> values;
-    float v = 0;
-    while (in >> v) values.push_back(v);
-    NDArray a = NDArray::from_vector(values, shape);
-    if (role == "input")
-      current->inputs.emplace_back(name, a);
-    else if (role == "const")
-      current->consts[name] = a;
-    else if (role == "grad_output")
-      current->grad_output = a;
-    else if (role == "output")
-      current->output = a;
-    else if (role == "grad")
-      current->grads[name] = a;
-    else
-      BYO_CHECK(false) << "reference: unknown role " << role;
-  }
-  return cases;
-}
 
 using Named = std::map<std::string, Tensor>;
 
@@ -126,48 +67,51 @@ const std::map<std::string, std::function<Tensor(const Named&)>>& compositions()
 }
 
 // float32 on both sides, different summation orders: a few ulps of the larger terms.
-constexpr float kRtol = 1e-5f;
-constexpr float kAtol = 1e-5f;
-
-void expect_matches(const NDArray& ours, const NDArray& torch, const std::string& what) {
-  ASSERT_EQ(ours.shape(), torch.shape()) << what;
-  const std::vector<float> a = ours.to_vector();
-  const std::vector<float> b = torch.to_vector();
-  for (size_t i = 0; i < a.size(); ++i) {
-    EXPECT_NEAR(a[i], b[i], kAtol + kRtol * std::abs(b[i])) << what << " element " << i;
-  }
-}
+constexpr test::Tolerance kTol{.atol = 1e-5, .rtol = 1e-5};
 
 class Reference : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { cases_ = read_reference("data/reference.txt"); }
-  static std::map<std::string, Case> cases_;
+  static void SetUpTestSuite() { cases_ = test::read_reference("data/reference.txt"); }
+  static std::vector<test::ReferenceCase> cases_;
 };
-std::map<std::string, Case> Reference::cases_;
+std::vector<test::ReferenceCase> Reference::cases_;
 
 TEST_F(Reference, FileAndCompositionsAgree) {
   EXPECT_EQ(cases_.size(), compositions().size());
-  for (const auto& [name, fn] : compositions()) EXPECT_TRUE(cases_.count(name)) << name;
+  for (const auto& [name, fn] : compositions()) {
+    EXPECT_NO_THROW(test::find_case(cases_, name)) << name;
+  }
 }
 
 TEST_F(Reference, ForwardAndGradientsMatchPyTorch) {
-  for (const auto& [name, c] : cases_) {
-    SCOPED_TRACE(name);
-    ASSERT_TRUE(compositions().count(name)) << "no composition for " << name;
+  for (const test::ReferenceCase& c : cases_) {
+    SCOPED_TRACE(c.name);
+    ASSERT_TRUE(compositions().count(c.name)) << "no composition for " << c.name;
+    for (const test::ReferenceArray& a : c.arrays) {
+      EXPECT_TRUE(a.role == "input" || a.role == "const" || a.role == "grad_output" ||
+                  a.role == "output" || a.role == "grad")
+          << "unknown role " << a.role;
+    }
     Named tensors;
-    for (const auto& [input, value] : c.inputs) tensors[input] = Tensor(value.clone(), true);
-    for (const auto& [input, value] : c.consts) tensors[input] = Tensor(value);
-    Tensor out = compositions().at(name)(tensors);
-    expect_matches(out.data(), c.output, "output");
-    if (c.grad_output.defined()) {
-      out.backward(Tensor(c.grad_output));
+    for (const test::ReferenceArray* input : c.arrays_with("input")) {
+      tensors[input->name] = Tensor(test::to_ndarray(*input), true);
+    }
+    for (const test::ReferenceArray* constant : c.arrays_with("const")) {
+      tensors[constant->name] = Tensor(test::to_ndarray(*constant));
+    }
+    Tensor out = compositions().at(c.name)(tensors);
+    test::expect_close(out.data(), test::to_ndarray(c.array("output", "out")), kTol, "output");
+    if (const test::ReferenceArray* g = c.find("grad_output", "g")) {
+      out.backward(Tensor(test::to_ndarray(*g)));
     } else {
       out.backward();
     }
-    for (const auto& [input, value] : c.inputs) {
-      ASSERT_TRUE(c.grads.count(input)) << input;
-      ASSERT_TRUE(tensors[input].grad().defined()) << input;
-      expect_matches(tensors[input].grad().data(), c.grads.at(input), "grad of " + input);
+    for (const test::ReferenceArray* input : c.arrays_with("input")) {
+      ASSERT_NE(c.find("grad", input->name), nullptr) << input->name;
+      ASSERT_TRUE(tensors[input->name].grad().defined()) << input->name;
+      test::expect_close(tensors[input->name].grad().data(),
+                         test::to_ndarray(c.array("grad", input->name)), kTol,
+                         "grad of " + input->name);
     }
   }
 }
