@@ -21,8 +21,8 @@ namespace byo::pictures {
 
 /// @brief An 8-bit grey-scale image, row-major, 0 black and 255 white.
 struct GrayImage {
-  int64_t width = 0;            ///< Pixels per row.
-  int64_t height = 0;           ///< Rows.
+  int64_t width = 0;
+  int64_t height = 0;
   std::vector<uint8_t> pixels;  ///< width·height values, row after row.
 };
 
@@ -61,7 +61,8 @@ struct Chart {
 /// @brief The chart as a self-contained SVG document (640×400).
 std::string svg_chart(const Chart& chart);
 
-/// @brief "Nice" tick values covering [lo, hi]: about `count` multiples of 1, 2 or 5 × 10^k, one step past each end if needed.
+/// @brief "Nice" tick values covering [lo, hi]: about `count` multiples of 1, 2 or 5 × 10^k, one
+/// step past each end if needed.
 std::vector<double> nice_ticks(double lo, double hi, int count);
 
 }  // namespace byo::pictures
