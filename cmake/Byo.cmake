@@ -6,7 +6,8 @@
 #       library, demo, tests and exercises: `cmake --build build --target ch04_operators`.
 #       It is installed as byotorch::ch04 (byo_install_library below).
 #   byo_add_demo(ch04 SOURCES demo.cpp)              the program ch04_demo
-#   byo_add_tests(ch04 SOURCES a_test.cpp ...)        ch04_tests, every test labelled ch04
+#   byo_add_tests(ch04 SOURCES a_test.cpp ...)        ch04_tests, every test labelled ch04,
+#                                                    linked with tests/support
 #   byo_add_benchmark(ch04 SOURCES bench.cpp)        ch04_bench (Google Benchmark)
 #   byo_add_exercises(ch04 GRADER grade.cpp EXERCISES a.cpp b.cpp)
 #       the graders ch04_exercises / ch04_exercises_solution and the target ch04_grade;
@@ -68,8 +69,8 @@ function(byo_add_tests chapter)
     set(ARG_NAME ${chapter}_tests)
   endif()
   add_executable(${ARG_NAME} ${ARG_SOURCES})
-  target_link_libraries(${ARG_NAME} PRIVATE byo_${chapter} ${ARG_LINKS} GTest::gtest
-                                            GTest::gtest_main byo_warnings)
+  target_link_libraries(${ARG_NAME} PRIVATE byo_${chapter} ${ARG_LINKS} byo_test_support
+                                            GTest::gtest GTest::gtest_main byo_warnings)
   # PRE_TEST: the test list is read when ctest runs, not at build time, so building under
   # the sanitizers or cross-compiling never runs a test binary.
   gtest_discover_tests(${ARG_NAME} DISCOVERY_MODE PRE_TEST

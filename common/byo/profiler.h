@@ -29,8 +29,8 @@ enum class Phase { forward, backward };
 
 /// @brief The timings collected for one op and phase.
 struct Entry {
-  std::string name;          ///< The op's name, e.g. "Conv2d".
-  Phase phase;               ///< forward or backward.
+  std::string name;  ///< The op's name, e.g. "Conv2d".
+  Phase phase;
   int64_t count = 0;         ///< Number of timed calls.
   double total_seconds = 0;  ///< Sum of the calls' wall-clock times.
 
@@ -49,7 +49,6 @@ void record(std::string_view name, Phase phase, double seconds);
 
 /// @brief Turns timing on or off (off at start). Collected timings are kept either way.
 void enable(bool on = true);
-/// @brief True while timing is on.
 inline bool enabled() { return detail::g_enabled; }
 /// @brief Forgets every timing collected so far.
 void reset();

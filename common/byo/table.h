@@ -55,14 +55,12 @@ class Table {
   /// @brief Adds a dashed line across the table (e.g. above a total); plain style only.
   Table& add_separator();
 
-  /// @brief The number of columns.
   int64_t columns() const { return static_cast<int64_t>(headers_.size()); }
   /// @brief The number of rows added (separators not counted).
   int64_t rows() const;
 
   /// @brief The table as text, one line per row, each ending in '\n'.
   std::string str(TableStyle style = TableStyle::plain) const;
-  /// @brief Writes `str(style)` to `out`.
   void print(std::ostream& out, TableStyle style = TableStyle::plain) const;
 
  private:

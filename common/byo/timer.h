@@ -9,11 +9,10 @@ namespace byo {
 /// @brief Measures elapsed wall-clock time with a monotonic clock.
 class Timer {
  public:
-  using Clock = std::chrono::steady_clock;  ///< Monotonic: never jumps when the system clock is set.
+  using Clock =
+      std::chrono::steady_clock;  ///< Monotonic: never jumps when the system clock is set.
 
-  /// @brief Starts timing now.
   Timer() : start_(Clock::now()) {}
-  /// @brief Restarts from zero.
   void reset() { start_ = Clock::now(); }
   /// @brief Seconds since construction or the last `reset()`.
   double seconds() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }

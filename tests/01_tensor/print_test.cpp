@@ -5,11 +5,10 @@
 /// data/print_reference.txt, made by chapters/01_tensor/reference/make_print_reference.py.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <limits>
-#include <sstream>
 
 #include "byo/ndarray.h"
+#include "support/arrays.h"
 
 namespace byo {
 namespace {
@@ -77,51 +76,14 @@ TEST(Print, SummarisedAboveAThousandElements) {
   EXPECT_EQ(to_string(NDArray::arange(0, 1000)).find("..."), std::string::npos);
 }
 
-struct ReferenceCase {
-  std::string name;
-  Shape shape;
-  std::vector<float> values;
-  bool transpose = false;
-  std::string expected;
-};
-
-std::vector<ReferenceCase> read_reference(const std::string& path) {
-  std::ifstream in(path);
-  EXPECT_TRUE(in) << "cannot open " << path;
-  std::vector<ReferenceCase> cases;
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    std::string key;
-    words >> key;
-    if (key == "case") {
-      cases.emplace_back();
-      words >> cases.back().name;
-    } else if (key == "shape") {
-      for (int64_t size; words >> size;) cases.back().shape.push_back(size);
-    } else if (key == "values") {
-      // strtof, unlike operator>>, reads "nan" and "inf".
-      for (std::string word; words >> word;)
-        cases.back().values.push_back(std::strtof(word.c_str(), nullptr));
-    } else if (key == "transpose") {
-      cases.back().transpose = true;
-    } else if (key == "expected") {
-      std::string text;
-      while (std::getline(in, line) && line != "end") text += (text.empty() ? "" : "\n") + line;
-      cases.back().expected = text;
-    }
-  }
-  return cases;
-}
-
 TEST(Print, MatchesPyTorchOnEveryReferenceCase) {
-  const std::vector<ReferenceCase> cases =
-      read_reference(std::string(BYO_CH01_DATA_DIR) + "/print_reference.txt");
+  const std::vector<test::ReferenceCase> cases =
+      test::read_reference(std::string(BYO_CH01_DATA_DIR) + "/print_reference.txt");
   ASSERT_GE(cases.size(), 30u);
-  for (const ReferenceCase& c : cases) {
-    NDArray a = NDArray::from_vector(c.values, c.shape);
-    if (c.transpose) a = a.transpose(0, 1);
-    EXPECT_EQ(to_string(a), c.expected) << "case " << c.name;
+  for (const test::ReferenceCase& c : cases) {
+    NDArray a = test::to_ndarray(c.array("input", "x"));
+    if (c.settings.contains("transpose")) a = a.transpose(0, 1);
+    EXPECT_EQ(to_string(a), c.text("expected")) << "case " << c.name;
   }
 }
 

@@ -19,9 +19,7 @@ constexpr float kInf = std::numeric_limits<float>::infinity();
 void expect_near(const NDArray& a, const Shape& shape, const std::vector<float>& values,
                  float tol = 1e-6f) {
   ASSERT_EQ(a.shape(), shape);
-  const std::vector<float> got = a.to_vector();
-  ASSERT_EQ(got.size(), values.size());
-  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], values[i], tol) << "at " << i;
+  test::expect_close(a.to_vector(), values, tol);
 }
 
 TEST(Elementwise, ExpLogSqrt) {

@@ -9,6 +9,7 @@
 
 #include "byo/check.h"
 #include "byo/ndarray.h"
+#include "support/expect.h"
 
 namespace byo::test {
 
@@ -17,17 +18,6 @@ inline void expect_array(const NDArray& a, const Shape& shape, const std::vector
   ASSERT_TRUE(a.defined());
   EXPECT_EQ(a.shape(), shape);
   EXPECT_EQ(a.to_vector(), values);
-}
-
-/// @brief The message of the `byo::Error` that `f` throws, or "" if it throws none.
-template <typename F>
-std::string error_message(F f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.message();
-  }
-  return "";
 }
 
 }  // namespace byo::test

@@ -5,23 +5,13 @@
 #include <string>
 
 #include "byo/ops.h"
+#include "support/expect.h"
 #include "test_util.h"
 
 namespace byo {
 namespace {
 
-// Runs `f`, expects a byo::Error whose message contains every one of `parts`.
-void expect_error(const std::function<void()>& f, const std::vector<std::string>& parts) {
-  try {
-    f();
-    ADD_FAILURE() << "expected byo::Error";
-  } catch (const Error& e) {
-    const std::string message = e.what();
-    for (const std::string& part : parts) {
-      EXPECT_NE(message.find(part), std::string::npos) << "'" << part << "' not in: " << message;
-    }
-  }
-}
+using test::expect_error;
 
 TEST(Errors, BinaryOpsNameBothShapes) {
   Tensor a = zeros({2, 3});

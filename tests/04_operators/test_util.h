@@ -1,4 +1,5 @@
-// Helpers shared by the chapter 4 tests: random inputs and a gradcheck assertion.
+// Helpers shared by the chapter 4 tests: random inputs and a gradcheck assertion
+// (expect_close and the rest that every chapter shares are in tests/support).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include "byo/ops.h"
 #include "byo/random.h"
 #include "byo/tensor.h"
+#include "support/arrays.h"
 
 namespace byo::test {
 
@@ -55,15 +57,6 @@ inline void expect_gradcheck(const GradcheckFunction& fn, const std::vector<Tens
     if (inputs[i].requires_grad()) {
       EXPECT_TRUE(result.inputs[i].checked) << "input " << i;
     }
-  }
-}
-
-/// a and b have the same shape and values within tol.
-inline void expect_close(const NDArray& a, const std::vector<float>& expected, float tol = 1e-5f) {
-  const std::vector<float> values = a.to_vector();
-  ASSERT_EQ(values.size(), expected.size());
-  for (size_t i = 0; i < values.size(); ++i) {
-    EXPECT_NEAR(values[i], expected[i], tol) << "element " << i;
   }
 }
 

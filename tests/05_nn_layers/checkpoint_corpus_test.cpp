@@ -13,6 +13,7 @@
 
 #include "byo/serialize.h"
 #include "nn_test_util.h"
+#include "support/files.h"
 
 namespace byo {
 namespace {
@@ -22,25 +23,12 @@ namespace fs = std::filesystem;
 // The tests run in tests/05_nn_layers (byo_add_tests' WORKING_DIRECTORY).
 const fs::path kCorpus = "../../fuzz/corpus/checkpoint";
 
-std::vector<uint8_t> read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::vector<fs::path> corpus_files(const std::string& prefix) {
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(kCorpus)) {
-    if (entry.path().filename().string().starts_with(prefix)) files.push_back(entry.path());
-  }
-  return files;
-}
-
 TEST(CheckpointCorpus, EverySeedLoadsOrIsRefused) {
-  const auto seeds = corpus_files("seed-");
+  const auto seeds = test::files_starting_with(kCorpus, "seed-");
   ASSERT_GE(seeds.size(), 4u) << "the seed corpus is missing: " << kCorpus;
   for (const fs::path& file : seeds) {
     SCOPED_TRACE(file.string());
-    EXPECT_NO_THROW(deserialize(read_bytes(file), file.string()));  // seeds are valid files
+    EXPECT_NO_THROW(deserialize(test::read_bytes(file), file.string()));  // seeds are valid files
   }
 }
 
@@ -48,12 +36,12 @@ TEST(CheckpointCorpus, EverySeedLoadsOrIsRefused) {
 // their SHA-1). As the fuzzer does, each is tried as it is and with its checksum made
 // right, so the checks behind the checksum run too; each must load or be refused.
 TEST(CheckpointCorpus, EveryInputLoadsOrIsRefused) {
-  const auto inputs = corpus_files("");
+  const auto inputs = test::files_starting_with(kCorpus, "");
   ASSERT_GE(inputs.size(), 10u) << "the corpus is missing: " << kCorpus;
   int loaded = 0, refused = 0;
   for (const fs::path& file : inputs) {
     SCOPED_TRACE(file.string());
-    std::vector<uint8_t> bytes = read_bytes(file);
+    std::vector<uint8_t> bytes = test::read_bytes(file);
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (attempt == 1) {
         if (bytes.size() < 8) break;
@@ -75,7 +63,7 @@ TEST(CheckpointCorpus, EveryInputLoadsOrIsRefused) {
 }
 
 TEST(CheckpointCorpus, EveryCrashIsNowAClearError) {
-  for (const fs::path& file : corpus_files("crash-")) {
+  for (const fs::path& file : test::files_starting_with(kCorpus, "crash-")) {
     SCOPED_TRACE(file.string());
     EXPECT_THROW(load_state_dict(file.string()), Error);
   }

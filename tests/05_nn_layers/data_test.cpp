@@ -15,6 +15,7 @@
 #include "byo/idx.h"
 #include "byo/mnist_files.h"
 #include "fake_mnist.h"
+#include "support/expect.h"
 
 namespace {
 
@@ -24,18 +25,6 @@ using byo::data::MNIST;
 using ::testing::HasSubstr;
 
 using MnistTest = byo::testing::TempDirTest;
-
-// The message of the byo::Error that `make` must throw.
-template <typename F>
-std::string error_of(F make) {
-  try {
-    make();
-  } catch (const byo::Error& e) {
-    return e.message();
-  }
-  ADD_FAILURE() << "no byo::Error thrown";
-  return "";
-}
 
 float mnist_normalised(int byte) { return (byte / 255.0f - 0.1307f) / 0.3081f; }
 
@@ -108,20 +97,20 @@ TEST_F(MnistTest, ReadsGzipNamesAndFashionUsesItsOwnConstants) {
 }
 
 TEST_F(MnistTest, MissingDataNamesTheDirectoryAndTheFix) {
-  const std::string no_dir = error_of([&] { MNIST(dir_ / "nowhere", "train"); });
+  const std::string no_dir = byo::test::error_message([&] { MNIST(dir_ / "nowhere", "train"); });
   EXPECT_THAT(no_dir, HasSubstr((dir_ / "nowhere").string() + " does not exist"));
   EXPECT_THAT(no_dir, HasSubstr("cmake --build build --target mnist"));
   EXPECT_THAT(no_dir, HasSubstr(std::string(byo::kMnistFetchCommand)));
 
   byo::testing::write_fake_split(dir_, "train", 3);
   fs::remove(dir_ / "train-labels-idx1-ubyte");
-  const std::string no_labels = error_of([&] { MNIST(dir_, "train"); });
+  const std::string no_labels = byo::test::error_message([&] { MNIST(dir_, "train"); });
   EXPECT_THAT(no_labels, HasSubstr("MNIST: " + dir_.string() +
                                    " has no train-labels-idx1-ubyte (nor "
                                    "train-labels-idx1-ubyte.gz)"));
   EXPECT_THAT(no_labels, HasSubstr("Download MNIST with: cmake --build build --target mnist"));
 
-  const std::string fashion = error_of([&] { FashionMNIST(dir_, "test"); });
+  const std::string fashion = byo::test::error_message([&] { FashionMNIST(dir_, "test"); });
   EXPECT_THAT(fashion, HasSubstr("FashionMNIST: "));
   EXPECT_THAT(fashion, HasSubstr("has no t10k-images-idx3-ubyte"));
   EXPECT_THAT(fashion, HasSubstr("apt-get install dataset-fashion-mnist"));
@@ -129,7 +118,7 @@ TEST_F(MnistTest, MissingDataNamesTheDirectoryAndTheFix) {
 
 TEST_F(MnistTest, UnknownSplitIsRefused) {
   byo::testing::write_fake_mnist(dir_, 2, 2);
-  EXPECT_THAT(error_of([&] { MNIST(dir_, "validation"); }),
+  EXPECT_THAT(byo::test::error_message([&] { MNIST(dir_, "validation"); }),
               HasSubstr("split \"validation\" is neither \"train\" nor \"test\""));
 }
 
@@ -137,41 +126,43 @@ TEST_F(MnistTest, InconsistentFilesAreRefused) {
   // 5 images but 4 labels: the labels of another split, say.
   byo::testing::write_fake_split(dir_, "train", 5);
   byo::write_idx(dir_ / "train-labels-idx1-ubyte", byo::IdxArray{{4}, {0, 1, 2, 3}});
-  EXPECT_THAT(error_of([&] { MNIST(dir_, "train"); }), HasSubstr("has 5 images but"));
-  EXPECT_THAT(error_of([&] { MNIST(dir_, "train"); }), HasSubstr("has 4 labels"));
+  EXPECT_THAT(byo::test::error_message([&] { MNIST(dir_, "train"); }),
+              HasSubstr("has 5 images but"));
+  EXPECT_THAT(byo::test::error_message([&] { MNIST(dir_, "train"); }), HasSubstr("has 4 labels"));
 
   // A label that is no digit.
   byo::write_idx(dir_ / "train-labels-idx1-ubyte", byo::IdxArray{{5}, {0, 1, 2, 10, 4}});
-  EXPECT_THAT(error_of([&] { MNIST(dir_, "train"); }),
+  EXPECT_THAT(byo::test::error_message([&] { MNIST(dir_, "train"); }),
               HasSubstr("label 10 of example 3 is not a class 0..9"));
 
   // Labels as a 2-D array, images as a 2-D array.
   byo::write_idx(dir_ / "train-labels-idx1-ubyte", byo::IdxArray{{5, 1}, {0, 1, 2, 3, 4}});
-  EXPECT_THAT(error_of([&] { MNIST(dir_, "train"); }),
+  EXPECT_THAT(byo::test::error_message([&] { MNIST(dir_, "train"); }),
               HasSubstr("holds an array of 5 x 1 bytes; labels must be one dimension of N"));
   byo::testing::write_fake_split(dir_, "train", 5);
   byo::write_idx(dir_ / "train-images-idx3-ubyte", byo::IdxArray{{5, 4}, std::vector<uint8_t>(20)});
-  EXPECT_THAT(error_of([&] { MNIST(dir_, "train"); }),
+  EXPECT_THAT(byo::test::error_message([&] { MNIST(dir_, "train"); }),
               HasSubstr("holds an array of 5 x 4 bytes; images must be N x height x width"));
 }
 
 TEST_F(MnistTest, DamagedFileErrorsComeFromTheIdxReader) {
   byo::testing::write_fake_split(dir_, "t10k", 3);
   fs::resize_file(dir_ / "t10k-images-idx3-ubyte", 100);
-  EXPECT_THAT(error_of([&] { MNIST(dir_, "test"); }),
+  EXPECT_THAT(byo::test::error_message([&] { MNIST(dir_, "test"); }),
               HasSubstr("t10k-images-idx3-ubyte: truncated: header says 2352 bytes of data"));
 }
 
 TEST_F(MnistTest, IndicesOutOfRangeAreRefused) {
   byo::testing::write_fake_mnist(dir_, 3, 1);
   const MNIST train(dir_, "train");
-  EXPECT_THAT(error_of([&] { train.get(3); }),
+  EXPECT_THAT(byo::test::error_message([&] { train.get(3); }),
               HasSubstr("MNIST (train): index 3 is out of range for 3 examples"));
   EXPECT_THROW(train.get(-1), byo::Error);
   EXPECT_THROW(train.label(3), byo::Error);
   EXPECT_THROW(train.image_bytes(-1), byo::Error);
   const std::vector<int64_t> bad = {0, 7};
-  EXPECT_THAT(error_of([&] { train.get_batch(bad); }), HasSubstr("index 7 is out of range"));
+  EXPECT_THAT(byo::test::error_message([&] { train.get_batch(bad); }),
+              HasSubstr("index 7 is out of range"));
   EXPECT_THROW(train.get_batch({}), byo::Error);
 }
 

@@ -11,6 +11,7 @@
 #include "byo/check.h"
 #include "byo/nn.h"
 #include "byo/tensor.h"
+#include "support/expect.h"
 
 namespace byo::test {
 
@@ -25,18 +26,6 @@ inline std::vector<std::vector<float>> snapshot(const nn::Module& module) {
     out.push_back(p.defined() ? values(p) : std::vector<float>{});
   }
   return out;
-}
-
-/// @brief Runs `fn`, expects a byo::Error whose message contains `fragment`.
-template <typename F>
-void expect_error(F fn, const std::string& fragment) {
-  try {
-    fn();
-    ADD_FAILURE() << "expected a byo::Error mentioning \"" << fragment << "\"";
-  } catch (const byo::Error& e) {
-    EXPECT_NE(e.message().find(fragment), std::string::npos)
-        << "message \"" << e.message() << "\" does not mention \"" << fragment << "\"";
-  }
 }
 
 /// @brief A fresh, empty directory for one test's files, removed by the destructor.

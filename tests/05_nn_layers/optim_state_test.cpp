@@ -13,20 +13,8 @@
 namespace byo::optim {
 namespace {
 
+using test::expect_error;
 using test::values;
-
-// `fn` must throw byo::Error whose message contains every fragment.
-template <typename F>
-void expect_error(F fn, const std::vector<std::string>& fragments) {
-  try {
-    fn();
-    ADD_FAILURE() << "expected byo::Error";
-  } catch (const Error& e) {
-    for (const std::string& f : fragments) {
-      EXPECT_NE(std::string(e.what()).find(f), std::string::npos) << e.what() << " lacks " << f;
-    }
-  }
-}
 
 // Two parameters with fixed values; their gradients are set before each step.
 struct Params {

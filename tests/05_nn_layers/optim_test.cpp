@@ -4,10 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
-#include <map>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -15,6 +12,7 @@
 #include "byo/ops.h"
 #include "byo/optim.h"
 #include "nn_test_util.h"
+#include "support/arrays.h"
 
 namespace byo::optim {
 namespace {
@@ -30,12 +28,9 @@ Tensor param_with_grad(const std::vector<float>& value, const std::vector<float>
   return p;
 }
 
+// Within tol·max(1, |expected|).
 void expect_near(const std::vector<float>& actual, const std::vector<float>& expected, float tol) {
-  ASSERT_EQ(actual.size(), expected.size());
-  for (size_t i = 0; i < actual.size(); ++i) {
-    EXPECT_NEAR(actual[i], expected[i], tol * std::max(1.0f, std::abs(expected[i])))
-        << "element " << i;
-  }
+  test::expect_close(actual, expected, test::Tolerance{.atol = tol, .rtol = tol});
 }
 
 TEST(SGD, PlainStepIsPMinusLrTimesGrad) {
@@ -105,60 +100,10 @@ TEST(Adam, RefusesBadSettings) {
 
 // ---- The reference: torch.optim on a fixed least-squares problem ------------------------
 
-struct Case {
-  std::string name;
-  std::map<std::string, std::string> settings;
-  std::vector<std::vector<float>> w_after, b_after;  // per step
-};
-
-struct Reference {
-  std::map<std::string, NDArray> tensors;
-  std::vector<Case> cases;
-};
-
-std::vector<float> read_floats(std::istringstream& in) {
-  std::vector<float> out;
-  float v = 0;
-  while (in >> v) out.push_back(v);
-  return out;
-}
-
-Reference read_reference() {
-  std::ifstream file("data/optim_reference.txt");
-  EXPECT_TRUE(file.is_open()) << "data/optim_reference.txt not found";
-  Reference ref;
-  std::string line;
-  while (std::getline(file, line)) {
-    std::istringstream in(line);
-    std::string kind;
-    in >> kind;
-    if (kind == "tensor") {
-      std::string name;
-      int64_t ndim = 0;
-      in >> name >> ndim;
-      Shape shape(static_cast<size_t>(ndim));
-      for (auto& d : shape) in >> d;
-      ref.tensors[name] = NDArray::from_vector(read_floats(in), shape);
-    } else if (kind == "case") {
-      Case c;
-      in >> c.name;
-      std::string kv;
-      while (in >> kv) c.settings[kv.substr(0, kv.find('='))] = kv.substr(kv.find('=') + 1);
-      ref.cases.push_back(c);
-    } else if (kind == "after") {
-      int step = 0;
-      std::string param;
-      in >> step >> param;
-      (param == "w" ? ref.cases.back().w_after : ref.cases.back().b_after)
-          .push_back(read_floats(in));
-    }
-  }
-  return ref;
-}
-
-std::unique_ptr<Optimizer> make_optimizer(const Case& c, std::vector<Tensor> params) {
-  const auto num = [&](const std::string& key) { return std::stod(c.settings.at(key)); };
-  if (c.settings.at("optimizer") == "sgd") {
+std::unique_ptr<Optimizer> make_optimizer(const test::ReferenceCase& c,
+                                          std::vector<Tensor> params) {
+  const auto num = [&](const std::string& key) { return c.number(key); };
+  if (c.setting("optimizer") == "sgd") {
     return std::make_unique<SGD>(std::move(params), SGDOptions(num("lr"))
                                                         .momentum(num("momentum"))
                                                         .dampening(num("dampening"))
@@ -172,31 +117,36 @@ std::unique_ptr<Optimizer> make_optimizer(const Case& c, std::vector<Tensor> par
 }
 
 TEST(OptimReference, EveryStepMatchesPyTorch) {
-  const Reference ref = read_reference();
-  ASSERT_EQ(ref.cases.size(), 7u);
-  const Tensor x(ref.tensors.at("x"));
-  const Tensor target(ref.tensors.at("target"));
-  for (const Case& c : ref.cases) {
+  const std::vector<test::ReferenceCase> ref = test::read_reference("data/optim_reference.txt");
+  ASSERT_EQ(ref.size(), 8u);  // the problem, then 7 optimisers
+  const test::ReferenceCase& problem = test::find_case(ref, "problem");
+  const Tensor x(test::to_ndarray(problem.array("input", "x")));
+  const Tensor target(test::to_ndarray(problem.array("input", "target")));
+  for (const test::ReferenceCase& c : ref) {
+    if (&c == &problem) continue;
     SCOPED_TRACE(c.name);
     nn::Linear layer(3, 2);
-    layer.weight.data().copy_(ref.tensors.at("w"));
-    layer.bias.data().copy_(ref.tensors.at("b"));
+    layer.weight.data().copy_(test::to_ndarray(problem.array("input", "w")));
+    layer.bias.data().copy_(test::to_ndarray(problem.array("input", "b")));
     auto optimizer = make_optimizer(c, layer.parameters());
     std::unique_ptr<StepLR> scheduler;
-    if (std::stoi(c.settings.at("step_size")) > 0) {
-      scheduler = std::make_unique<StepLR>(*optimizer, std::stoi(c.settings.at("step_size")),
-                                           std::stod(c.settings.at("gamma")));
+    if (c.number("step_size") > 0) {
+      scheduler = std::make_unique<StepLR>(*optimizer, static_cast<int>(c.number("step_size")),
+                                           c.number("gamma"));
     }
-    ASSERT_EQ(c.w_after.size(), 6u);
-    for (size_t step = 0; step < c.w_after.size(); ++step) {
+    const std::vector<const test::ReferenceArray*> w_after = c.arrays_with("after", "w");
+    const std::vector<const test::ReferenceArray*> b_after = c.arrays_with("after", "b");
+    ASSERT_EQ(w_after.size(), 6u);
+    ASSERT_EQ(b_after.size(), 6u);
+    for (size_t step = 0; step < w_after.size(); ++step) {
       SCOPED_TRACE("step " + std::to_string(step + 1));
       optimizer->zero_grad();
       nn::MSELoss()(layer.forward(x), target).backward();
       optimizer->step();
       if (scheduler) scheduler->step();
       // float32 precision: the largest difference measured is 7.5e-8 (one ulp near 0.5-1).
-      expect_near(values(layer.weight), c.w_after[step], 3e-7f);
-      expect_near(values(layer.bias), c.b_after[step], 3e-7f);
+      expect_near(values(layer.weight), w_after[step]->floats(), 3e-7f);
+      expect_near(values(layer.bias), b_after[step]->floats(), 3e-7f);
     }
   }
 }

@@ -4,21 +4,12 @@
 
 #include "byo/check.h"
 #include "byo/conv_geometry.h"
+#include "support/expect.h"
 
 namespace byo {
 namespace {
 
-// The message of the byo::Error that `fn` throws (fails the test if it throws none).
-template <typename F>
-std::string error_of(F fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a byo::Error";
-  return "";
-}
+using test::error_message;
 
 TEST(ConvGeometry, LeNetLayers) {
   // conv1: 28×28 with a 5×5 kernel and padding 2 keeps 28×28.
@@ -56,15 +47,15 @@ TEST(ConvGeometry, PoolingKeepsChannels) {
 }
 
 TEST(ConvGeometry, RefusesShapesThatCannotWork) {
-  std::string m = error_of([] { conv2d_geometry({1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {0, 0}); });
+  std::string m = error_message([] { conv2d_geometry({1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {0, 0}); });
   EXPECT_NE(m.find("[1, 28, 28]"), std::string::npos) << m;
   EXPECT_NE(m.find("4-D"), std::string::npos) << m;
 
-  m = error_of([] { conv2d_geometry({1, 3, 8, 8}, {6, 1, 5, 5}, {1, 1}, {0, 0}); });
+  m = error_message([] { conv2d_geometry({1, 3, 8, 8}, {6, 1, 5, 5}, {1, 1}, {0, 0}); });
   EXPECT_NE(m.find("[1, 3, 8, 8]"), std::string::npos) << m;
   EXPECT_NE(m.find("[6, 1, 5, 5]"), std::string::npos) << m;
 
-  m = error_of([] { conv2d_geometry({1, 1, 4, 4}, {1, 1, 5, 5}, {1, 1}, {0, 0}); });
+  m = error_message([] { conv2d_geometry({1, 1, 4, 4}, {1, 1, 5, 5}, {1, 1}, {0, 0}); });
   EXPECT_NE(m.find("larger than the padded input"), std::string::npos) << m;
   EXPECT_NE(m.find("[1, 1, 4, 4]"), std::string::npos) << m;
   // Padding 1 makes the same input large enough.
@@ -76,7 +67,7 @@ TEST(ConvGeometry, RefusesShapesThatCannotWork) {
 }
 
 TEST(ConvGeometry, RefusesPoolingThatCannotWork) {
-  std::string m = error_of([] {
+  std::string m = error_message([] {
     pool2d_geometry({1, 1, 8, 8}, {2, 2}, {2, 2}, {2, 2}, "max_pool2d");
   });
   EXPECT_NE(m.find("max_pool2d"), std::string::npos) << m;

@@ -9,6 +9,7 @@
 
 #include "byo/conv.h"
 #include "byo/gradcheck.h"
+#include "support/tensors.h"
 
 namespace byo {
 namespace {
@@ -67,18 +68,11 @@ INSTANTIATE_TEST_SUITE_P(
                       ConvCase{{1, 3, 4, 4}, {4, 3, 1, 1}, {1, 1}, {0, 0}, true}),
     conv_case_name);
 
-// Max pooling is only differentiable away from ties, so its inputs are a shuffled ramp:
-// every value distinct and 0.1 from the next. Max pooling is piecewise linear, so a small
-// step costs no truncation error: eps = 1e-3 keeps every perturbation (at most 1e-3·|x|)
-// far below that spacing, and no window changes its winner.
+// Max pooling is only differentiable away from ties, so its inputs are a shuffled ramp,
+// test::distinct_values: every value distinct and 0.1 from the next. Max pooling is
+// piecewise linear, so a small step costs no truncation error: eps = 1e-3 keeps every
+// perturbation (at most 1e-3·|x|) far below that spacing, and no window changes its winner.
 constexpr GradcheckOptions kMaxPoolOptions{.eps = 1e-3};
-Tensor distinct_values(const Shape& shape, Generator& gen) {
-  std::vector<float> values(static_cast<size_t>(numel(shape)));
-  std::iota(values.begin(), values.end(), 0.0f);
-  gen.shuffle(std::span<float>(values));
-  for (float& v : values) v = 0.1f * v - 0.05f * static_cast<float>(values.size());
-  return from_vector(values, shape, true);
-}
 
 struct PoolCase {
   Shape x;
@@ -102,7 +96,7 @@ TEST_P(PoolGradcheck, AvgPool) {
 TEST_P(PoolGradcheck, MaxPool) {
   const PoolCase& c = GetParam();
   Generator gen(5);
-  Tensor x = distinct_values(c.x, gen);
+  Tensor x = test::distinct_values(c.x, gen);
   const GradcheckResult result = gradcheck(
       [&](const std::vector<Tensor>& in) {
         return max_pool2d(in[0], c.kernel, c.stride, c.padding);

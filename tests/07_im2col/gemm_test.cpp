@@ -10,6 +10,7 @@
 #include "byo/gemm.h"
 #include "byo/micro_kernel.h"
 #include "byo/random.h"
+#include "support/expect.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -60,17 +61,15 @@ struct Matrix {
 // random signs, and the rungs sum in different orders (and with FMA).
 void expect_close(const Matrix& got, const Matrix& want, int64_t k, const std::string& what) {
   const double tol = 2e-6 * std::sqrt(static_cast<double>(k) + 1.0);
-  int64_t bad = 0;
-  for (int64_t i = 0; i < got.view.rows; ++i) {
-    for (int64_t j = 0; j < got.view.cols; ++j) {
-      const double g = got.view(i, j), w = want.view(i, j);
-      if (!(std::abs(g - w) <= tol * std::max(1.0, std::abs(w)))) {
-        if (++bad <= 3)
-          ADD_FAILURE() << what << ": C(" << i << ", " << j << ") = " << g << ", naive gives " << w;
-      }
+  const auto elements = [](const MatrixView& v) {
+    std::vector<float> out;
+    for (int64_t i = 0; i < v.rows; ++i) {
+      for (int64_t j = 0; j < v.cols; ++j) out.push_back(v(i, j));
     }
-  }
-  EXPECT_EQ(bad, 0) << what;
+    return out;
+  };
+  test::expect_close(elements(got.view), elements(want.view), test::Tolerance{tol, tol},
+                     what + ", C row-major with " + std::to_string(got.view.cols) + " columns");
 }
 
 struct Shape {

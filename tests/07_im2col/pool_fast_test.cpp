@@ -12,6 +12,7 @@
 #include "byo/gemm.h"
 #include "byo/gradcheck.h"
 #include "byo/pool_fast.h"
+#include "support/tensors.h"
 
 namespace byo {
 namespace {
@@ -127,21 +128,13 @@ TEST(PoolFast, UseFastKernelsInstallsThemAndNaiveRestores) {
   EXPECT_STREQ(pool_kernels().name, "naive");
 }
 
-// Values 0.1 apart, shuffled: a central difference never moves one across another, so the
-// maximum of each window stays put (as in chapter 6's gradcheck of max pooling).
-Tensor distinct_values(const Shape& shape, Generator& gen) {
-  std::vector<float> values(static_cast<size_t>(numel(shape)));
-  std::iota(values.begin(), values.end(), 0.0f);
-  gen.shuffle(std::span<float>(values));
-  for (float& v : values) v = 0.1f * v - 0.05f * static_cast<float>(values.size());
-  return from_vector(values, shape, true);
-}
-
 TEST(PoolFast, GradcheckThroughTheOpsWithFastKernels) {
   use_fast_kernels();
   Generator gen(5);
   for (const Case& c : {kCases[2], kCases[3], kCases[6]}) {
-    Tensor x = distinct_values(c.x, gen);
+    // Values 0.1 apart: a central difference never moves one across another, so the
+    // maximum of each window stays put (as in chapter 6's gradcheck of max pooling).
+    Tensor x = test::distinct_values(c.x, gen);
     const GradcheckResult avg = gradcheck(
         [&](const std::vector<Tensor>& in) {
           return avg_pool2d(in[0], c.kernel, c.stride, c.padding);

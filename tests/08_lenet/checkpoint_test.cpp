@@ -8,6 +8,7 @@
 #include "byo/check.h"
 #include "byo/lenet/checkpoint.h"
 #include "byo/serialize.h"
+#include "support/expect.h"
 
 namespace byo::lenet {
 namespace {
@@ -17,15 +18,6 @@ namespace fs = std::filesystem;
 std::string temp_path(const std::string& name) {
   return (fs::temp_directory_path() / ("byo_ch08_" + std::to_string(::getpid()) + "_" + name))
       .string();
-}
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 TEST(LenetCheckpoint, RoundTripsWeightsAndMetadata) {
@@ -91,7 +83,7 @@ TEST(LenetCheckpoint, RefusesTheOtherVariant) {
   models::LeNet5 modern(models::LeNetVariant::modern, gen);
   const auto before = modern.conv1->weight.data().to_vector();
   const std::string message =
-      message_of([&] { load_weights(modern, read_checkpoint(path), path); });
+      test::error_message([&] { load_weights(modern, read_checkpoint(path), path); });
   EXPECT_NE(message.find("classic"), std::string::npos) << message;
   EXPECT_NE(message.find("not a modern"), std::string::npos) << message;
   EXPECT_EQ(modern.conv1->weight.data().to_vector(), before);  // untouched
@@ -108,7 +100,7 @@ TEST(LenetCheckpoint, DamagedFileFailsItsChecksum) {
     file.seekp(1000);
     file.put('\x5a');
   }
-  const std::string message = message_of([&] { read_checkpoint(path); });
+  const std::string message = test::error_message([&] { read_checkpoint(path); });
   EXPECT_NE(message.find("checksum"), std::string::npos) << message;
   fs::remove(path);
 }
@@ -118,13 +110,13 @@ TEST(LenetCheckpoint, PlainStateDictIsNotALenetCheckpoint) {
   models::LeNet5 model(models::LeNetVariant::modern, gen);
   const std::string path = temp_path("plain.byot");
   save(model, path);  // chapter 5's save: weights only
-  const std::string message = message_of([&] { read_checkpoint(path); });
+  const std::string message = test::error_message([&] { read_checkpoint(path); });
   EXPECT_NE(message.find("not a LeNet checkpoint"), std::string::npos) << message;
   fs::remove(path);
 }
 
 TEST(LenetCheckpoint, MissingFileIsNamed) {
-  const std::string message = message_of([] { read_checkpoint("no/such/file.byot"); });
+  const std::string message = test::error_message([] { read_checkpoint("no/such/file.byot"); });
   EXPECT_NE(message.find("no/such/file.byot"), std::string::npos) << message;
 }
 
@@ -133,7 +125,8 @@ TEST(LenetCheckpoint, RefusesToSaveNaNWeights) {
   models::LeNet5 model(models::LeNetVariant::modern, gen);
   model.fc3->bias.data().data()[4] = std::nanf("");
   const std::string path = temp_path("nan.byot");
-  const std::string message = message_of([&] { save_checkpoint(model, CheckpointInfo{}, path); });
+  const std::string message =
+      test::error_message([&] { save_checkpoint(model, CheckpointInfo{}, path); });
   EXPECT_NE(message.find("fc3.bias"), std::string::npos) << message;
   EXPECT_FALSE(fs::exists(path));
 }

@@ -11,64 +11,16 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
-#include <map>
-#include <sstream>
 
 #include "byo/check.h"
 #include "byo/gemm.h"
 #include "byo/models/lenet.h"
 #include "byo/ops.h"
+#include "support/expect.h"
+#include "support/reference.h"
 
 namespace byo::models {
 namespace {
-
-// One line of the file: role, name, the full shape, the values.
-struct Entry {
-  Shape shape;
-  std::vector<double> values;
-};
-
-// case name -> "role name" -> entry
-using Reference = std::map<std::string, std::map<std::string, Entry>>;
-
-Reference read_reference(const std::string& path) {
-  std::ifstream file(path);
-  BYO_CHECK(file.good()) << "cannot open " << path;
-  Reference cases;
-  std::map<std::string, Entry>* current = nullptr;
-  std::string line;
-  while (std::getline(file, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream in(line);
-    std::string role, name;
-    in >> role;
-    if (role == "case") {
-      in >> name;
-      current = &cases[name];
-      continue;
-    }
-    if (role == "end") {
-      current = nullptr;
-      continue;
-    }
-    BYO_CHECK(current != nullptr) << "reference: '" << role << "' outside a case";
-    BYO_CHECK(role == "output" || role == "grad" || role == "sample" || role == "sum")
-        << "reference: unknown role " << role;
-    int64_t ndim = 0;
-    in >> name >> ndim;
-    Entry entry;
-    entry.shape.resize(static_cast<size_t>(ndim));
-    for (int64_t& s : entry.shape) in >> s;
-    std::string colon;
-    in >> colon;
-    BYO_CHECK(colon == ":") << "reference: malformed line: " << line.substr(0, 80);
-    double v = 0;
-    while (in >> v) entry.values.push_back(v);
-    (*current)[role + " " + name] = std::move(entry);
-  }
-  return cases;
-}
 
 // The fan-in of each parameter's layer, in the order of named_parameters().
 constexpr int64_t kFanIn[10] = {25, 25, 150, 150, 400, 400, 120, 120, 84, 84};
@@ -100,27 +52,29 @@ double max_abs(const std::vector<double>& v) {
   return m;
 }
 
-// |ours - theirs| ≤ 1e-4·(|theirs| + the largest |value| of the tensor): relative for the
-// large values, and for the small ones relative to the tensor's scale (the classic net's
-// conv1 gradients are about 1e-8, so a fixed absolute tolerance would test nothing).
-void expect_close(const std::vector<float>& ours, const std::vector<double>& theirs,
+// |ours - theirs| ≤ 1e-4·|theirs|, or ≤ 1e-4 times the largest |value| of the tensor:
+// relative for the large values, and for the small ones relative to the tensor's scale
+// (the classic net's conv1 gradients are about 1e-8, so a fixed absolute tolerance would
+// test nothing).
+void expect_close(const std::vector<float>& ours, const test::ReferenceArray& theirs,
                   const std::string& what) {
-  ASSERT_EQ(ours.size(), theirs.size()) << what;
-  const double scale = max_abs(theirs);
+  const double scale = max_abs(theirs.values);
   ASSERT_GT(scale, 0.0) << what << ": the reference is all zeros";
-  for (size_t i = 0; i < ours.size(); ++i) {
-    EXPECT_NEAR(ours[i], theirs[i], 1e-4 * (std::fabs(theirs[i]) + scale))
-        << what << " element " << i;
-  }
+  test::expect_close(ours, theirs.values, test::Tolerance{.atol = 1e-4 * scale, .rtol = 1e-4},
+                     what);
 }
 
 class LeNetReference : public testing::TestWithParam<const char*> {};
 
 TEST_P(LeNetReference, ForwardAndBackwardMatchPyTorch) {
-  static const Reference reference = read_reference("data/lenet_reference.txt");
+  static const std::vector<test::ReferenceCase> reference =
+      test::read_reference("data/lenet_reference.txt");
   const std::string variant = GetParam();
-  ASSERT_TRUE(reference.contains(variant)) << "no case " << variant;
-  const auto& expected = reference.at(variant);
+  const test::ReferenceCase& expected = test::find_case(reference, variant);
+  for (const test::ReferenceArray& a : expected.arrays) {
+    EXPECT_TRUE(a.role == "output" || a.role == "grad" || a.role == "sample" || a.role == "sum")
+        << "unknown role " << a.role;
+  }
 
   use_fast_kernels();  // the kernels the lenet program trains with
   Generator gen(0);
@@ -130,25 +84,24 @@ TEST_P(LeNetReference, ForwardAndBackwardMatchPyTorch) {
   const Tensor loss = cross_entropy(logits, from_vector({3, 7}, {2}));
   loss.backward();
 
-  expect_close(logits.data().to_vector(), expected.at("output logits").values, "logits");
-  EXPECT_EQ(expected.at("output logits").shape, (Shape{2, 10}));
-  expect_close({loss.item()}, expected.at("output loss").values, "loss");
+  expect_close(logits.data().to_vector(), expected.array("output", "logits"), "logits");
+  EXPECT_EQ(expected.array("output", "logits").shape, (Shape{2, 10}));
+  expect_close({loss.item()}, expected.array("output", "loss"), "loss");
 
   int64_t checked = 0;
   for (const auto& [name, param] : model.named_parameters()) {
     SCOPED_TRACE(name);
     const std::vector<float> grad = param.grad().data().to_vector();
-    if (expected.contains("grad " + name)) {
-      const Entry& e = expected.at("grad " + name);
-      EXPECT_EQ(e.shape, param.shape());
-      expect_close(grad, e.values, "grad " + name);
+    if (const test::ReferenceArray* e = expected.find("grad", name)) {
+      EXPECT_EQ(e->shape, param.shape());
+      expect_close(grad, *e, "grad " + name);
       ++checked;
     } else {
-      const Entry& e = expected.at("sample " + name);  // every 29th element
-      EXPECT_EQ(e.shape, param.shape());
+      const test::ReferenceArray& sample = expected.array("sample", name);  // every 29th
+      EXPECT_EQ(sample.shape, param.shape());
       std::vector<float> every_29th;
       for (size_t i = 0; i < grad.size(); i += 29) every_29th.push_back(grad[i]);
-      expect_close(every_29th, e.values, "sample " + name);
+      expect_close(every_29th, sample, "sample " + name);
       ++checked;
     }
     double sum = 0, sum_abs = 0;
@@ -156,7 +109,7 @@ TEST_P(LeNetReference, ForwardAndBackwardMatchPyTorch) {
       sum += g;
       sum_abs += std::fabs(g);
     }
-    const double reference_sum = expected.at("sum " + name).values.at(0);
+    const double reference_sum = expected.array("sum", name).values.at(0);
     EXPECT_NEAR(sum, reference_sum, 1e-4 * sum_abs) << "sum of grad " << name;
   }
   EXPECT_EQ(checked, 10);

@@ -10,6 +10,7 @@
 
 #include "byo/check.h"
 #include "byo/idx.h"
+#include "support/files.h"
 
 namespace {
 
@@ -18,16 +19,8 @@ namespace fs = std::filesystem;
 // The tests run in tests/common (their WORKING_DIRECTORY).
 const fs::path kCorpus = "../../fuzz/corpus/idx";
 
-std::vector<fs::path> corpus_files(const std::string& prefix) {
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(kCorpus)) {
-    if (entry.path().filename().string().starts_with(prefix)) files.push_back(entry.path());
-  }
-  return files;
-}
-
 TEST(IdxCorpus, EverySeedReads) {
-  const auto seeds = corpus_files("seed-");
+  const auto seeds = byo::test::files_starting_with(kCorpus, "seed-");
   ASSERT_GE(seeds.size(), 4u) << "the seed corpus is missing: " << kCorpus;
   for (const fs::path& file : seeds) {
     SCOPED_TRACE(file.string());
@@ -41,7 +34,7 @@ TEST(IdxCorpus, EverySeedReads) {
 // The rest of the corpus: inputs the fuzzer kept because each reached new code (named by
 // their SHA-1). Each must read or be refused with a byo::Error, nothing else.
 TEST(IdxCorpus, EveryInputReadsOrIsRefused) {
-  const auto inputs = corpus_files("");
+  const auto inputs = byo::test::files_starting_with(kCorpus, "");
   ASSERT_GE(inputs.size(), 10u) << "the corpus is missing: " << kCorpus;
   int refused = 0;
   for (const fs::path& file : inputs) {
@@ -59,7 +52,7 @@ TEST(IdxCorpus, EveryInputReadsOrIsRefused) {
 }
 
 TEST(IdxCorpus, EveryCrashIsNowAClearError) {
-  for (const fs::path& file : corpus_files("crash-")) {
+  for (const fs::path& file : byo::test::files_starting_with(kCorpus, "crash-")) {
     SCOPED_TRACE(file.string());
     EXPECT_THROW(byo::read_idx(file), byo::Error);
   }

@@ -4,14 +4,12 @@ Run from the repository root with Debian's PyTorch 1.13:
 
     /usr/bin/python3 chapters/01_tensor/reference/make_print_reference.py
 
-Each case in the output file is
+The file is in the reference format of tests/support/support/reference.h; each case is
 
-    case <name>
-    shape <d0> <d1> ...          (nothing after "shape" for a 0-d array)
-    values <v0> <v1> ...         (row-major, float32 written with 9 significant digits)
-    transpose                    (optional: print the array transposed, dims 0 and 1)
-    expected
-    <the lines torch printed>
+    case <name> [transpose=1]            (transpose: print the array transposed, dims 0 and 1)
+    input x <ndim> <sizes...> : <values...>   (row-major, float32 with 9 significant digits)
+    text expected <n>
+    <the n lines torch printed>
     end
 
 print_test.cpp rebuilds each array and compares byo's text with the expected one.
@@ -74,14 +72,12 @@ def main():
         for case in cases():
             name, x = case[0], case[1]
             transpose = len(case) > 2
-            out.write("case " + name + "\n")
-            out.write("shape" + "".join(" %d" % s for s in x.shape) + "\n")
-            out.write("values" + "".join(" %.9g" % v for v in x.reshape(-1).tolist()) + "\n")
-            if transpose:
-                out.write("transpose\n")
-                x = x.t()
-            out.write("expected\n" + str(x) + "\nend\n")
-
+            values = " ".join("%.9g" % v for v in x.reshape(-1).tolist())
+            sizes = "".join(" %d" % s for s in x.shape)
+            out.write("case " + name + (" transpose=1" if transpose else "") + "\n")
+            out.write(("input x %d%s : %s" % (x.dim(), sizes, values)).rstrip() + "\n")
+            text = str(x.t() if transpose else x)
+            out.write("text expected %d\n%s\nend\n" % (len(text.split("\n")), text))
 
 if __name__ == "__main__":
     main()

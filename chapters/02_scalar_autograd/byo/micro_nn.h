@@ -19,8 +19,8 @@ namespace byo::scalar {
 /// @brief The function a neuron applies to w·x + b.
 enum class Activation {
   none,  ///< Linear: the output layer that produces a score.
-  relu,  ///< max(z, 0)
-  tanh,  ///< tanh(z)
+  relu,
+  tanh,
 };
 
 /// @brief One neuron: act(w·x + b) over Scalars.
@@ -36,7 +36,6 @@ class Neuron {
   Scalar operator()(std::span<const Scalar> x) const;
   /// @brief The weights, then the bias (handles: updating them updates the neuron).
   std::vector<Scalar> parameters() const;
-  /// @brief How many inputs the neuron takes.
   int64_t n_inputs() const { return static_cast<int64_t>(weight_.size()); }
 
  private:
@@ -50,7 +49,6 @@ class Layer {
  public:
   /// @brief A layer of `n_outputs` neurons of `n_inputs` inputs each.
   Layer(int64_t n_inputs, int64_t n_outputs, Activation activation, Generator& gen);
-  /// @brief One output per neuron.
   std::vector<Scalar> operator()(std::span<const Scalar> x) const;
   /// @brief Every neuron's parameters, in order.
   std::vector<Scalar> parameters() const;
@@ -64,11 +62,9 @@ class MLP {
  public:
   /// @brief `MLP(2, {16, 16, 1}, gen)`: 2 inputs, two ReLU layers of 16, one linear output.
   MLP(int64_t n_inputs, const std::vector<int64_t>& layer_sizes, Generator& gen);
-  /// @brief The outputs of the last layer.
   std::vector<Scalar> operator()(std::span<const Scalar> x) const;
   /// @brief Every parameter, layer by layer.
   std::vector<Scalar> parameters() const;
-  /// @brief Sets every parameter's gradient to zero.
   void zero_grad() const;
   /// @brief "MLP(2 -> 16 -> 16 -> 1, 337 parameters)".
   std::string to_string() const;

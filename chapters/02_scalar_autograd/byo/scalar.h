@@ -58,9 +58,7 @@ struct Node {
 
   /// @brief A leaf holding 0; the fields are filled by Scalar.
   Node() = default;
-  /// @brief Nodes are shared, never copied.
   Node(const Node&) = delete;
-  /// @brief Nodes are shared, never copied.
   Node& operator=(const Node&) = delete;
   /// @brief Frees the graph behind this node without recursion (see scalar.cpp).
   ~Node();
@@ -103,7 +101,6 @@ class Scalar {
                 std::move(backward));
   }
 
-  /// @brief The value.
   double data() const { return node_->data; }
   /// @brief The gradient of the last backward() result with respect to this value.
   double grad() const { return node_->grad; }
@@ -116,7 +113,6 @@ class Scalar {
 
   /// @brief Overwrites the value, e.g. for a gradient-descent step on a parameter.
   void set_data(double value) { node_->data = value; }
-  /// @brief Overwrites the gradient.
   void set_grad(double value) { node_->grad = value; }
   /// @brief Names this value in to_dot()'s picture; returns *this for chaining.
   Scalar& set_label(std::string label);
@@ -156,26 +152,19 @@ std::ostream& operator<<(std::ostream& out, const Scalar& s);
 
 // Arithmetic. A plain number on either side becomes a leaf.
 
-/// @brief a + b
 Scalar operator+(const Scalar& a, const Scalar& b);
-/// @brief a - b
 Scalar operator-(const Scalar& a, const Scalar& b);
-/// @brief a * b
 Scalar operator*(const Scalar& a, const Scalar& b);
-/// @brief a / b
 Scalar operator/(const Scalar& a, const Scalar& b);
-/// @brief -a
 Scalar operator-(const Scalar& a);
 
 // Functions.
 
 /// @brief base raised to a constant power: d/dx x^p = p x^(p-1).
 Scalar pow(const Scalar& base, double exponent);
-/// @brief e^x
 Scalar exp(const Scalar& x);
 /// @brief Natural logarithm; -inf at 0 and NaN below, as in PyTorch.
 Scalar log(const Scalar& x);
-/// @brief Hyperbolic tangent.
 Scalar tanh(const Scalar& x);
 /// @brief The logistic function 1 / (1 + e^-x), computed without overflow.
 Scalar sigmoid(const Scalar& x);

@@ -27,8 +27,8 @@ using DoubleFunction = std::function<double(std::span<const double> inputs)>;
 
 /// @brief Step and tolerances; the tolerances are PyTorch's gradcheck defaults.
 struct GradcheckOptions {
-  double eps = 1e-6;   ///< The step of the central difference.
-  double atol = 1e-5;  ///< Absolute tolerance.
+  double eps = 1e-6;  ///< The step of the central difference.
+  double atol = 1e-5;
   double rtol = 1e-3;  ///< Relative tolerance, times |numeric|.
 };
 

@@ -12,11 +12,15 @@ made with):
 
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 chapters/05_nn_layers/reference/make_optim_reference.py
 
-File format, one record per line, numbers in %.9g (which a float32 survives exactly):
+The file is in the reference format of tests/support/support/reference.h, numbers in %.9g
+(which a float32 survives exactly):
 
-    tensor <name> <ndim> <dims...> <values...>        the problem's data and initial w, b
-    case <name> <key>=<value> ...                      an optimiser and its settings
-    after <step> <param> <values...>                   w or b after step <step> (1-based)
+    case problem                                   the problem's data and initial w, b
+    input <name> <ndim> <sizes...> : <values...>
+    end
+    case <name> <key>=<value> ...                  an optimiser and its settings
+    after <w or b> <ndim> <sizes...> : <values...> the parameter after each step, in order
+    end
 """
 import os
 import sys
@@ -48,8 +52,8 @@ def fmt(t):
     return " ".join("%.9g" % v for v in t.detach().reshape(-1).tolist())
 
 
-def tensor_line(name, t):
-    return "tensor %s %d %s %s" % (name, t.dim(), " ".join(str(s) for s in t.shape), fmt(t))
+def array_line(role, name, t):
+    return "%s %s %d %s : %s" % (role, name, t.dim(), " ".join(str(s) for s in t.shape), fmt(t))
 
 
 def run_case(settings, x, target, w0, b0):
@@ -73,8 +77,8 @@ def run_case(settings, x, target, w0, b0):
         opt.step()
         if sched is not None:
             sched.step()  # one "epoch" per step, so the decay shows within STEPS steps
-        lines.append("after %d w %s" % (step, fmt(w)))
-        lines.append("after %d b %s" % (step, fmt(b)))
+        lines.append(array_line("after", "w", w))
+        lines.append(array_line("after", "b", b))
     keys = " ".join("%s=%s" % (k, s[k]) for k in DEFAULTS)
     return lines, keys
 
@@ -88,12 +92,15 @@ def main():
     b0 = torch.randn(2, generator=gen) * 0.5
     out = ["# Made by chapters/05_nn_layers/reference/make_optim_reference.py with torch %s"
            % torch.__version__]
+    out.append("case problem")
     for name, t in [("x", x), ("target", target), ("w", w0), ("b", b0)]:
-        out.append(tensor_line(name, t))
+        out.append(array_line("input", name, t))
+    out.append("end")
     for name, settings in CASES:
         lines, keys = run_case(settings, x, target, w0, b0)
         out.append("case %s %s" % (name, keys))
         out.extend(lines)
+        out.append("end")
     with open(OUT, "w") as f:
         f.write("\n".join(out) + "\n")
     print("wrote", OUT, file=sys.stderr)

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Reference values for chapter 6's tests, computed by PyTorch.
 
-Writes tests/06_naive_conv2d/data/reference.txt: for each case, the inputs, the forward
-output and the gradients of sum(out * g) for a fixed g, as flat float lists.
+Writes tests/06_naive_conv2d/data/reference.txt (the reference format of
+tests/support/support/reference.h): for each case, the inputs, the forward output and the
+gradients of sum(out * g) for a fixed g.
 
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 chapters/06_naive_conv2d/reference/make_reference.py
 
@@ -25,11 +26,11 @@ def pattern(shape, phase):
     return torch.tensor(values, dtype=torch.float32).reshape(shape)
 
 
-def emit(lines, name, tensor):
+def emit(lines, role, name, tensor):
     flat = tensor.detach().reshape(-1).tolist()
-    shape = " ".join(str(d) for d in tensor.shape)
-    lines.append(f"{name} {len(tensor.shape)} {shape}")
-    lines.append(" ".join(f"{v:.9g}" for v in flat))
+    shape = "".join(f" {d}" for d in tensor.shape)
+    values = " ".join(f"{v:.9g}" for v in flat)
+    lines.append(f"{role} {name} {len(tensor.shape)}{shape} : {values}")
 
 
 def conv_case(lines, label, x_shape, w_shape, stride, padding, bias=True):
@@ -39,17 +40,19 @@ def conv_case(lines, label, x_shape, w_shape, stride, padding, bias=True):
     out = F.conv2d(x, w, b, stride=stride, padding=padding)
     g = pattern(list(out.shape), 2.3)
     (out * g).sum().backward()
-    lines.append(f"case conv2d {label} stride {stride[0]} {stride[1]} padding {padding[0]} {padding[1]} bias {int(bias)}")
-    emit(lines, "x", x)
-    emit(lines, "w", w)
+    lines.append(f"case conv2d_{label} op=conv2d stride_h={stride[0]} stride_w={stride[1]} "
+                 f"padding_h={padding[0]} padding_w={padding[1]} bias={int(bias)}")
+    emit(lines, "input", "x", x)
+    emit(lines, "input", "w", w)
     if bias:
-        emit(lines, "b", b)
-    emit(lines, "out", out)
-    emit(lines, "g", g)
-    emit(lines, "grad_x", x.grad)
-    emit(lines, "grad_w", w.grad)
+        emit(lines, "input", "b", b)
+    emit(lines, "output", "out", out)
+    emit(lines, "grad_output", "g", g)
+    emit(lines, "grad", "x", x.grad)
+    emit(lines, "grad", "w", w.grad)
     if bias:
-        emit(lines, "grad_b", b.grad)
+        emit(lines, "grad", "b", b.grad)
+    lines.append("end")
 
 
 def pool_case(lines, kind, label, x_shape, kernel, stride, padding, ties=False):
@@ -61,11 +64,14 @@ def pool_case(lines, kind, label, x_shape, kernel, stride, padding, ties=False):
     out = fn(x, kernel, stride, padding)
     g = pattern(list(out.shape), 2.9)
     (out * g).sum().backward()
-    lines.append(f"case {kind} {label} kernel {kernel[0]} {kernel[1]} stride {stride[0]} {stride[1]} padding {padding[0]} {padding[1]}")
-    emit(lines, "x", x)
-    emit(lines, "out", out)
-    emit(lines, "g", g)
-    emit(lines, "grad_x", x.grad)
+    lines.append(f"case {kind}_{label} op={kind} kernel_h={kernel[0]} kernel_w={kernel[1]} "
+                 f"stride_h={stride[0]} stride_w={stride[1]} "
+                 f"padding_h={padding[0]} padding_w={padding[1]}")
+    emit(lines, "input", "x", x)
+    emit(lines, "output", "out", out)
+    emit(lines, "grad_output", "g", g)
+    emit(lines, "grad", "x", x.grad)
+    lines.append("end")
 
 
 def main():

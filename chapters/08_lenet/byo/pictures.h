@@ -21,8 +21,8 @@ namespace byo::pictures {
 
 /// @brief An 8-bit grey-scale image, row-major, 0 black and 255 white.
 struct GrayImage {
-  int64_t width = 0;            ///< Pixels per row.
-  int64_t height = 0;           ///< Rows.
+  int64_t width = 0;
+  int64_t height = 0;
   std::vector<uint8_t> pixels;  ///< width·height values, row after row.
 };
 

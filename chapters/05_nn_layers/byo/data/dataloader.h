@@ -48,17 +48,15 @@ class DataLoader {
   /// @brief Walks the batches of one epoch; made by `DataLoader::epoch` or a range-for.
   class Iterator {
    public:
-    using iterator_category = std::input_iterator_tag;  ///< Single pass.
-    using value_type = Batch;                           ///< What `*it` gives.
-    using difference_type = std::ptrdiff_t;             ///< Distance between iterators.
-    using pointer = const Batch*;                       ///< What `it->` gives.
-    using reference = const Batch&;                     ///< What `*it` gives.
+    using iterator_category = std::input_iterator_tag;
+    using value_type = Batch;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const Batch*;
+    using reference = const Batch&;
 
     /// @brief The current batch, made on first access.
     const Batch& operator*() const;
-    /// @brief Member access to the current batch.
     const Batch* operator->() const { return &**this; }
-    /// @brief Moves to the next batch.
     Iterator& operator++();
     /// @brief Same position (iterators of one epoch).
     bool operator==(const Iterator& other) const { return batch_ == other.batch_; }
@@ -78,11 +76,8 @@ class DataLoader {
   /// @brief The batches of one epoch, as a range: `for (auto& b : loader.epoch(3))`.
   class Epoch {
    public:
-    /// @brief The first batch.
     Iterator begin() const { return Iterator(loader_, order_, 0); }
-    /// @brief One past the last batch.
     Iterator end() const { return Iterator(loader_, order_, loader_->size()); }
-    /// @brief The number of batches.
     int64_t size() const { return loader_->size(); }
     /// @brief The example indices in the order this epoch visits them.
     const std::vector<int64_t>& order() const { return *order_; }
@@ -105,7 +100,6 @@ class DataLoader {
   int64_t size() const;
   /// @brief Examples per epoch: the dataset's size, or `limit`.
   int64_t num_examples() const { return num_examples_; }
-  /// @brief The options in use.
   const DataLoaderOptions& options() const { return options_; }
 
   /// @brief The batches of epoch `epoch` (>= 0); the same epoch always gives the same batches.
@@ -117,7 +111,6 @@ class DataLoader {
   void set_epoch(int64_t epoch);
   /// @brief Starts the next epoch (and counts it): what a range-for over the loader calls.
   Iterator begin();
-  /// @brief One past the last batch of an epoch.
   Iterator end() const { return Iterator(this, nullptr, size()); }
 
  private:

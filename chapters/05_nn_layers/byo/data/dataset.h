@@ -32,7 +32,6 @@ class Dataset {
  public:
   virtual ~Dataset() = default;
 
-  /// @brief The number of examples.
   virtual int64_t size() const = 0;
   /// @brief Example `index`; throws `byo::Error` if it is out of range.
   virtual Example get(int64_t index) const = 0;

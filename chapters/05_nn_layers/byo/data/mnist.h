@@ -67,7 +67,6 @@ class MNIST : public Dataset {
 
   /// @brief The raw bytes (H * W, row-major) of image `index`, e.g. to draw it.
   std::span<const uint8_t> image_bytes(int64_t index) const;
-  /// @brief The label of example `index`.
   int64_t label(int64_t index) const;
   /// @brief Image height in pixels (28).
   int64_t height() const { return height_; }

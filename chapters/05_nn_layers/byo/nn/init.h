@@ -54,11 +54,8 @@ std::pair<int64_t, int64_t> calculate_fan_in_and_fan_out(const Tensor& tensor);
 void uniform_(const Tensor& tensor, double low, double high, Generator& gen);
 /// @brief Fills `tensor` with draws from N(mean, stddev²).
 void normal_(const Tensor& tensor, double mean, double stddev, Generator& gen);
-/// @brief Fills `tensor` with `value`.
 void constant_(const Tensor& tensor, double value);
-/// @brief Fills `tensor` with zeros.
 void zeros_(const Tensor& tensor);
-/// @brief Fills `tensor` with ones.
 void ones_(const Tensor& tensor);
 /// @brief Glorot & Bengio (2010): U(-a, a), a = gain·sqrt(6 / (fan_in + fan_out)).
 void xavier_uniform_(const Tensor& tensor, Generator& gen, double gain = 1.0);

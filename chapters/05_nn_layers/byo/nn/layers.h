@@ -22,27 +22,21 @@ namespace byo::nn {
 /// @brief max(x, 0), elementwise.
 class ReLU : public Module {
  public:
-  /// @brief relu(input).
   Tensor forward(const Tensor& input) override;
-  /// @brief "ReLU".
   std::string type_name() const override { return "ReLU"; }
 };
 
 /// @brief 1 / (1 + e^-x), elementwise.
 class Sigmoid : public Module {
  public:
-  /// @brief sigmoid(input).
   Tensor forward(const Tensor& input) override;
-  /// @brief "Sigmoid".
   std::string type_name() const override { return "Sigmoid"; }
 };
 
 /// @brief tanh(x), elementwise.
 class Tanh : public Module {
  public:
-  /// @brief tanh(input).
   Tensor forward(const Tensor& input) override;
-  /// @brief "Tanh".
   std::string type_name() const override { return "Tanh"; }
 };
 
@@ -52,9 +46,7 @@ class Flatten : public Module {
   /// @brief Flattens start_dim..end_dim (PyTorch's defaults keep the batch dim).
   explicit Flatten(int64_t start_dim = 1, int64_t end_dim = -1)
       : start_dim_(start_dim), end_dim_(end_dim) {}
-  /// @brief flatten(input, start_dim, end_dim).
   Tensor forward(const Tensor& input) override;
-  /// @brief "Flatten".
   std::string type_name() const override { return "Flatten"; }
   /// @brief "start_dim=1, end_dim=-1".
   std::string extra_repr() const override;
@@ -74,9 +66,7 @@ class Dropout : public Module {
   Dropout(double p, uint64_t seed);
   /// @brief x·mask/(1-p) in training mode (a fresh mask each call), x in eval mode.
   Tensor forward(const Tensor& input) override;
-  /// @brief The drop probability.
   double p() const { return p_; }
-  /// @brief "Dropout".
   std::string type_name() const override { return "Dropout"; }
   /// @brief "p=0.5".
   std::string extra_repr() const override;

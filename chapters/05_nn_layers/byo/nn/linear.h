@@ -24,21 +24,16 @@ class LinearOptions {
   LinearOptions(int64_t in_features, int64_t out_features)
       : in_features_(in_features), out_features_(out_features) {}
 
-  /// @brief Sets the size of each input sample.
   LinearOptions& in_features(int64_t value) {
     in_features_ = value;
     return *this;
   }
-  /// @brief The size of each input sample.
   int64_t in_features() const { return in_features_; }
-  /// @brief Sets the size of each output sample.
   LinearOptions& out_features(int64_t value) {
     out_features_ = value;
     return *this;
   }
-  /// @brief The size of each output sample.
   int64_t out_features() const { return out_features_; }
-  /// @brief Sets whether the layer adds a learned bias.
   LinearOptions& bias(bool value) {
     bias_ = value;
     return *this;
@@ -68,11 +63,9 @@ class Linear : public Module {
   /// @brief Redraws weight and bias from U(-1/sqrt(in), 1/sqrt(in)), as PyTorch does.
   void reset_parameters(Generator& gen);
 
-  /// @brief "Linear".
   std::string type_name() const override { return "Linear"; }
   /// @brief "in_features=784, out_features=256, bias=true".
   std::string extra_repr() const override;
-  /// @brief The settings it was built with.
   const LinearOptions& options() const { return options_; }
 
   Tensor weight;  ///< (out_features, in_features).
@@ -102,10 +95,8 @@ class LazyLinear : public Module {
   bool materialized() const { return weight.defined(); }
   /// @brief The inferred input size, or 0 before materialisation.
   int64_t in_features() const { return in_features_; }
-  /// @brief The output size.
   int64_t out_features() const { return out_features_; }
 
-  /// @brief "LazyLinear".
   std::string type_name() const override { return "LazyLinear"; }
   /// @brief "in_features=?, out_features=10, bias=true" (the ? until materialised).
   std::string extra_repr() const override;

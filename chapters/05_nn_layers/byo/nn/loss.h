@@ -19,7 +19,6 @@ class CrossEntropyLoss {
  public:
   /// @brief logits (N, C); labels (N) holding class indices 0..C-1 as floats.
   Tensor forward(const Tensor& logits, const Tensor& labels) const;
-  /// @brief The same as forward.
   Tensor operator()(const Tensor& logits, const Tensor& labels) const {
     return forward(logits, labels);
   }
@@ -30,7 +29,6 @@ class MSELoss {
  public:
   /// @brief input and target of the same shape.
   Tensor forward(const Tensor& input, const Tensor& target) const;
-  /// @brief The same as forward.
   Tensor operator()(const Tensor& input, const Tensor& target) const {
     return forward(input, target);
   }

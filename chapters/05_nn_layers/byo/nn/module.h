@@ -89,7 +89,6 @@ class Module {
   std::vector<NamedTensor> named_buffers(bool recurse = true) const;
   /// @brief The direct children, in registration order.
   std::vector<std::shared_ptr<Module>> children() const;
-  /// @brief The direct children with their names.
   const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& named_children() const {
     return children_;
   }
@@ -100,7 +99,6 @@ class Module {
   /// @brief Sets training mode (true) or evaluation mode (false) here and in every
   ///        descendant; layers such as Dropout behave differently in the two.
   void train(bool on = true);
-  /// @brief Evaluation mode: the same as `train(false)`.
   void eval() { train(false); }
   /// @brief True in training mode (the default).
   bool is_training() const { return training_; }

@@ -37,14 +37,11 @@ class Sequential : public Module {
   /// @brief Runs every module in order.
   Tensor forward(const Tensor& input) override;
 
-  /// @brief Number of modules.
   size_t size() const { return modules_.size(); }
   /// @brief The module at `index` (checked).
   const std::shared_ptr<Module>& operator[](size_t index) const;
-  /// @brief The modules in order.
   const std::vector<std::shared_ptr<Module>>& modules() const { return modules_; }
 
-  /// @brief "Sequential".
   std::string type_name() const override { return "Sequential"; }
 
  private:

@@ -27,19 +27,14 @@ class StateDict {
   void insert(std::string name, NDArray value);
   /// @brief The array called `name`, or nullptr.
   const NDArray* find(const std::string& name) const;
-  /// @brief True if some entry is called `name`.
   bool contains(const std::string& name) const { return find(name) != nullptr; }
   /// @brief The array called `name`; throws `byo::Error` naming it if there is none.
   const NDArray& at(const std::string& name) const;
-  /// @brief Number of entries.
   size_t size() const { return entries_.size(); }
-  /// @brief True if there are no entries.
   bool empty() const { return entries_.empty(); }
   /// @brief The entries in insertion order.
   const std::vector<Entry>& entries() const { return entries_; }
-  /// @brief First entry, for range-for.
   std::vector<Entry>::const_iterator begin() const { return entries_.begin(); }
-  /// @brief Past the last entry, for range-for.
   std::vector<Entry>::const_iterator end() const { return entries_.end(); }
 
  private:

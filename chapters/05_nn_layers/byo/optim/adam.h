@@ -28,12 +28,10 @@ class AdamOptions {
   /// @brief Adam with learning rate `lr` (PyTorch's default is 1e-3).
   explicit AdamOptions(double lr = 1e-3) : lr_(lr) {}
 
-  /// @brief Sets the learning rate η.
   AdamOptions& lr(double value) {
     lr_ = value;
     return *this;
   }
-  /// @brief The learning rate η.
   double lr() const { return lr_; }
   /// @brief Sets the decay rates β₁, β₂ of the two moment averages.
   AdamOptions& betas(double beta1, double beta2) {

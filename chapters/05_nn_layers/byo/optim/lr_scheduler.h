@@ -36,7 +36,6 @@ class LRScheduler {
   int64_t last_epoch() const { return epoch_; }
   /// @brief The lr this scheduler last set (PyTorch's `get_last_lr()`).
   double get_last_lr() const { return optimizer_.lr(); }
-  /// @brief The learning rate at the start.
   double base_lr() const { return base_lr_; }
 
  protected:

@@ -48,11 +48,9 @@ class Optimizer {
   /// @brief Clears every parameter's gradient (as PyTorch's `set_to_none=True`).
   void zero_grad();
 
-  /// @brief The current learning rate.
   double lr() const { return lr_; }
   /// @brief Sets the learning rate (schedulers do this between epochs).
   void set_lr(double lr);
-  /// @brief The parameters being trained.
   const std::vector<Tensor>& parameters() const { return params_; }
 
   /// @brief The running state by name, "<what>.<parameter index>"; empty before the first
@@ -74,8 +72,8 @@ class Optimizer {
   void check_state_shape(const std::string& name, const NDArray& value, size_t i) const;
 
   std::vector<Tensor> params_;  ///< The parameters, in the order given.
-  double lr_;                   ///< The learning rate.
-  std::string name_;            ///< "SGD" or "Adam", for messages.
+  double lr_;
+  std::string name_;  ///< "SGD" or "Adam", for messages.
 };
 
 }  // namespace byo::optim

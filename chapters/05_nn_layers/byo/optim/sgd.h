@@ -25,12 +25,10 @@ class SGDOptions {
   /// @brief Plain SGD with learning rate `lr`.
   explicit SGDOptions(double lr) : lr_(lr) {}
 
-  /// @brief Sets the learning rate η.
   SGDOptions& lr(double value) {
     lr_ = value;
     return *this;
   }
-  /// @brief The learning rate η.
   double lr() const { return lr_; }
   /// @brief Sets the momentum μ (0 turns momentum off).
   SGDOptions& momentum(double value) {

@@ -90,11 +90,9 @@ class Conv2d : public Module {
   /// @brief Redraws weight and bias as PyTorch does (see the file comment).
   void reset_parameters(Generator& gen);
 
-  /// @brief "Conv2d".
   std::string type_name() const override { return "Conv2d"; }
   /// @brief "1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2), bias=true".
   std::string extra_repr() const override;
-  /// @brief The settings it was built with.
   const Conv2dOptions& options() const { return options_; }
 
   Tensor weight;  ///< (out_channels, in_channels, R, S).
@@ -126,7 +124,6 @@ class LazyConv2d : public Module {
   /// @brief The inferred input channels, or 0 before materialisation.
   int64_t in_channels() const { return options_.in_channels(); }
 
-  /// @brief "LazyConv2d".
   std::string type_name() const override { return "LazyConv2d"; }
   /// @brief As Conv2d's, with "?" for in_channels until materialised.
   std::string extra_repr() const override;
@@ -178,7 +175,6 @@ class AvgPool2d : public detail::Pool2dBase {
   using Pool2dBase::Pool2dBase;
   /// @brief x is (N,C,H,W).
   Tensor forward(const Tensor& input) override;
-  /// @brief "AvgPool2d".
   std::string type_name() const override { return "AvgPool2d"; }
 };
 
@@ -188,7 +184,6 @@ class MaxPool2d : public detail::Pool2dBase {
   using Pool2dBase::Pool2dBase;
   /// @brief x is (N,C,H,W).
   Tensor forward(const Tensor& input) override;
-  /// @brief "MaxPool2d".
   std::string type_name() const override { return "MaxPool2d"; }
 };
 

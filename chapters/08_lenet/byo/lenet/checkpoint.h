@@ -68,7 +68,7 @@ std::string best_checkpoint_path(const std::string& path);
 
 /// @brief A checkpoint read back: its metadata and the model's tensors.
 struct Checkpoint {
-  CheckpointInfo info;    ///< The run metadata.
+  CheckpointInfo info;
   nn::StateDict weights;  ///< conv1.weight ... fc3.bias.
   nn::StateDict
       optimizer_state;  ///< The optimiser's state dict (the "optim." entries, unprefixed).

@@ -23,7 +23,7 @@ struct EpochMetrics {
   double test_accuracy = 0;      ///< Fraction of the test images classified right after it.
   double epoch_seconds = 0;      ///< Wall-clock seconds of the training pass.
   double images_per_second = 0;  ///< Training images per second.
-  double lr = 0;                 ///< The learning rate used.
+  double lr = 0;
 };
 
 /// @brief `metrics` as one line of JSON (no trailing newline).

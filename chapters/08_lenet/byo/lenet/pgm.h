@@ -17,8 +17,8 @@ namespace byo::lenet {
 
 /// @brief A grayscale image: 0 black … 255 white, row-major.
 struct Grayscale {
-  int64_t width = 0;            ///< Pixels per row.
-  int64_t height = 0;           ///< Rows.
+  int64_t width = 0;
+  int64_t height = 0;
   std::vector<uint8_t> pixels;  ///< width × height bytes.
 };
 

@@ -66,9 +66,7 @@ class LeNet5 : public nn::Module {
   /// @brief Redraws every weight (Xavier or Kaiming uniform, by variant) and zeroes biases.
   void reset_parameters(Generator& gen);
 
-  /// @brief The variant it was built as.
   LeNetVariant variant() const { return variant_; }
-  /// @brief "LeNet5".
   std::string type_name() const override { return "LeNet5"; }
   /// @brief "variant=classic".
   std::string extra_repr() const override;
