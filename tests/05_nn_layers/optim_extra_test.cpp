@@ -185,7 +185,13 @@ TEST(Schedulers, ValuesAndRefusals) {
   cosine.step();
   EXPECT_NEAR(sgd.lr(), 0.2, 1e-12);
   expect_error([&] { CosineAnnealingLR(sgd, 0); }, "CosineAnnealingLR: T_max 0 must be positive");
-  expect_error([&] { LinearLR(sgd, 0.0); }, "LinearLR: start_factor 0 must lie in (0, 1]");
+  expect_error([&] { LinearLR(sgd, -0.5); }, "LinearLR: start_factor -0.5 must lie in [0, 1]");
+  {  // start_factor 0 is allowed, as in PyTorch 1.13: the first epoch trains at lr 0
+    LinearLR from_zero(sgd, 0.0, 1.0, 4);
+    EXPECT_EQ(sgd.lr(), 0.0);
+    from_zero.step();
+    EXPECT_NEAR(sgd.lr(), 0.25 * 0.2, 1e-12);
+  }
   expect_error([&] { LinearLR(sgd, 0.5, 1.5); }, "LinearLR: end_factor 1.5");
   expect_error([&] { LinearLR(sgd, 0.5, 1.0, 0); }, "LinearLR: total_iters 0");
 }

@@ -94,8 +94,7 @@ class CosineAnnealingLR : public LRScheduler {
 /// it is built, so the first epoch already trains at the reduced rate.
 class LinearLR : public LRScheduler {
  public:
-  /// @brief Ramps over `total_iters` epochs (> 0); start_factor in (0, 1], end_factor in
-  ///        [0, 1].
+  /// @brief Ramps over `total_iters` epochs (> 0); start_factor and end_factor in [0, 1].
   LinearLR(Optimizer& optimizer, double start_factor = 1.0 / 3.0, double end_factor = 1.0,
            int64_t total_iters = 5);
 

@@ -42,8 +42,8 @@ LinearLR::LinearLR(Optimizer& optimizer, double start_factor, double end_factor,
       start_factor_(start_factor),
       end_factor_(end_factor),
       total_iters_(total_iters) {
-  BYO_CHECK(start_factor > 0.0 && start_factor <= 1.0)
-      << "LinearLR: start_factor " << start_factor << " must lie in (0, 1]";
+  BYO_CHECK(start_factor >= 0.0 && start_factor <= 1.0)
+      << "LinearLR: start_factor " << start_factor << " must lie in [0, 1]";
   BYO_CHECK(end_factor >= 0.0 && end_factor <= 1.0)
       << "LinearLR: end_factor " << end_factor << " must lie in [0, 1]";
   BYO_CHECK(total_iters > 0) << "LinearLR: total_iters " << total_iters << " must be positive";
