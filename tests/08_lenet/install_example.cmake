@@ -25,7 +25,7 @@ set(prefix ${WORK_DIR}/prefix)
 # Everything that is installed must be built; a `ctest -L ch08` after building chapter 8
 # alone has not built chapter 2's library, for one.
 run("building the installed targets"
-    ${CMAKE_COMMAND} --build ${BUILD_DIR} --target byo_byotorch byo_ch02 lenet)
+    ${CMAKE_COMMAND} --build ${BUILD_DIR} --target byo_ch08 byo_ch02 lenet)
 run("cmake --install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
 foreach(file IN ITEMS include/byotorch/ch08/byo/npz.h include/byotorch/common/byo/check.h)
   if(NOT EXISTS ${prefix}/${file})
