@@ -142,7 +142,7 @@ TEST(LenetCheckpoint, RefusesToReadNaNWeights) {
   NDArray conv1 = state.at("conv1.weight");  // shares the state's storage
   conv1.data()[3] = std::nanf("");
   save_state_dict(state, path);  // chapter 5's save checks nothing but the format
-  const std::string message = message_of([&] { read_checkpoint(path); });
+  const std::string message = test::error_message([&] { read_checkpoint(path); });
   EXPECT_NE(message.find("conv1.weight holds a NaN"), std::string::npos) << message;
   fs::remove(path);
 }
@@ -162,18 +162,18 @@ TEST(LenetCheckpoint, RefusesTheOlderFormatSayingWhy) {
   std::vector<float> text(v1.begin(), v1.end());
   state.insert("meta.format", NDArray::from_vector(text, {static_cast<int64_t>(text.size())}));
   save_state_dict(state, path);
-  const std::string message = message_of([&] { read_checkpoint(path); });
+  const std::string message = test::error_message([&] { read_checkpoint(path); });
   EXPECT_NE(message.find("format 'byotorch-lenet 1'"), std::string::npos) << message;
   EXPECT_NE(message.find("did not keep the whole run"), std::string::npos) << message;
   fs::remove(path);
 }
 
 TEST(LenetCheckpoint, ReadsOnlyARegularFile) {
-  EXPECT_NE(message_of([] { read_checkpoint("/dev/zero"); }).find("not a checkpoint file"),
+  EXPECT_NE(test::error_message([] { read_checkpoint("/dev/zero"); }).find("not a checkpoint file"),
             std::string::npos);
   const std::string dir = temp_path("dir.byot");
   fs::create_directories(dir);
-  const std::string message = message_of([&] { read_checkpoint(dir); });
+  const std::string message = test::error_message([&] { read_checkpoint(dir); });
   EXPECT_NE(message.find(dir + "' is a directory"), std::string::npos) << message;
   fs::remove(dir);
 }

@@ -1,5 +1,7 @@
 #include "byo/optim/adamw.h"
 
+#include <cmath>
+
 #include "byo/check.h"
 
 namespace byo::optim {
@@ -8,8 +10,9 @@ namespace {
 
 // Adam's settings without the L2 term: AdamW applies its decay itself.
 AdamOptions without_decay(AdamOptions options) {
-  BYO_CHECK(options.weight_decay() >= 0.0)
-      << "AdamW: weight_decay " << options.weight_decay() << " is negative";
+  BYO_CHECK(std::isfinite(options.weight_decay()) && options.weight_decay() >= 0.0)
+      << "AdamW: weight_decay " << options.weight_decay()
+      << " must be a finite number of 0 or more";
   return options.weight_decay(0.0);
 }
 

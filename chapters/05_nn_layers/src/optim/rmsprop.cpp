@@ -10,12 +10,15 @@ RMSprop::RMSprop(std::vector<Tensor> params, const RMSpropOptions& options)
     : Optimizer(std::move(params), options.lr(), "RMSprop"),
       options_(options),
       state_(params_.size()) {
-  BYO_CHECK(options.alpha() >= 0.0) << "RMSprop: alpha " << options.alpha() << " is negative";
-  BYO_CHECK(options.eps() >= 0.0) << "RMSprop: eps " << options.eps() << " is negative";
-  BYO_CHECK(options.weight_decay() >= 0.0)
-      << "RMSprop: weight_decay " << options.weight_decay() << " is negative";
-  BYO_CHECK(options.momentum() >= 0.0)
-      << "RMSprop: momentum " << options.momentum() << " is negative";
+  BYO_CHECK(std::isfinite(options.alpha()) && options.alpha() >= 0.0)
+      << "RMSprop: alpha " << options.alpha() << " must be a finite number of 0 or more";
+  BYO_CHECK(std::isfinite(options.eps()) && options.eps() >= 0.0)
+      << "RMSprop: eps " << options.eps() << " must be a finite number of 0 or more";
+  BYO_CHECK(std::isfinite(options.weight_decay()) && options.weight_decay() >= 0.0)
+      << "RMSprop: weight_decay " << options.weight_decay()
+      << " must be a finite number of 0 or more";
+  BYO_CHECK(std::isfinite(options.momentum()) && options.momentum() >= 0.0)
+      << "RMSprop: momentum " << options.momentum() << " must be a finite number of 0 or more";
 }
 
 void RMSprop::step() {
