@@ -8,12 +8,13 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
-#include "../support/reference_reader.h"
 #include "byo/nn.h"
 #include "byo/ops.h"
 #include "byo/optim.h"
 #include "nn_test_util.h"
+#include "support/arrays.h"
 
 namespace byo::optim {
 namespace {
@@ -21,10 +22,18 @@ namespace {
 using test::expect_error;
 using test::values;
 
-const std::map<std::string, test::ReferenceCase>& cases() {
-  static const auto all = test::read_reference_cases("data/nn_extra_reference.txt");
+const std::vector<test::ReferenceCase>& cases() {
+  static const auto all = test::read_reference("data/nn_extra_reference.txt");
   return all;
 }
+
+// The array of `role` and `name` in case `c`, as an NDArray of its shape.
+NDArray ref(const test::ReferenceCase& c, const std::string& role, const std::string& name) {
+  return test::to_ndarray(c.array(role, name));
+}
+
+// float32 on both sides, different summation orders: a few ulps of the larger terms.
+constexpr test::Tolerance kTol{.atol = 1e-5, .rtol = 1e-5};
 
 Tensor param_with_grad(const std::vector<float>& value, const std::vector<float>& grad) {
   const Shape shape{static_cast<int64_t>(value.size())};
@@ -113,20 +122,21 @@ std::unique_ptr<Optimizer> make_optimizer(const std::string& name, const Tensor&
 
 TEST(OptimExtraReference, FiveStepsOnAQuadraticMatchTorch) {
   int checked = 0;
-  for (const auto& [name, c] : cases()) {
-    if (!c.has("const", "p0")) continue;
+  for (const test::ReferenceCase& c : cases()) {
+    const std::string& name = c.name;
+    if (c.find("const", "p0") == nullptr) continue;
     SCOPED_TRACE(name);
-    Tensor p(c.at("const", "p0").clone(), true);
+    Tensor p(ref(c, "const", "p0"), true);
     std::unique_ptr<Optimizer> opt = make_optimizer(name, p);
     ASSERT_NE(opt, nullptr) << "no optimiser for " << name;
-    const Tensor a(c.at("const", "a"));
-    const Tensor target(c.at("const", "c"));
+    const Tensor a(ref(c, "const", "a"));
+    const Tensor target(ref(c, "const", "c"));
     for (int step = 1; step <= 5; ++step) {
       opt->zero_grad();
       (0.5f * (a * (p - target).pow(2.0f)).sum()).backward();
       opt->step();
-      test::expect_matches_reference(p.data(), c.at("after", std::to_string(step)),
-                                     "p after step " + std::to_string(step), 1e-5f, 1e-6f);
+      test::expect_close(p.data(), ref(c, "after", std::to_string(step)),
+                         {.atol = 1e-6, .rtol = 1e-5}, "p after step " + std::to_string(step));
     }
     ++checked;
   }
@@ -145,8 +155,9 @@ std::unique_ptr<LRScheduler> make_scheduler(const std::string& name, Optimizer& 
 
 TEST(SchedulerReference, TwentyStepsMatchTorch) {
   int checked = 0;
-  for (const auto& [name, c] : cases()) {
-    if (!c.has("output", "lrs")) continue;
+  for (const test::ReferenceCase& c : cases()) {
+    const std::string& name = c.name;
+    if (c.find("output", "lrs") == nullptr) continue;
     SCOPED_TRACE(name);
     Tensor p = zeros({1}, true);
     SGD sgd({p}, SGDOptions(0.1));
@@ -158,7 +169,7 @@ TEST(SchedulerReference, TwentyStepsMatchTorch) {
       sched->step();
       lrs.data()[epoch] = static_cast<float>(sgd.lr());
     }
-    test::expect_matches_reference(lrs, c.at("output", "lrs"), "lr", 1e-6f, 1e-9f);
+    test::expect_close(lrs, ref(c, "output", "lrs"), {.atol = 1e-9, .rtol = 1e-6}, "lr");
     ++checked;
   }
   EXPECT_EQ(checked, 5);
@@ -210,37 +221,39 @@ std::unique_ptr<nn::BatchNorm> make_batchnorm(const std::string& name) {
 
 TEST(BatchNormReference, TrainStepStatisticsAndEvalMatchTorch) {
   int checked = 0;
-  for (const auto& [name, c] : cases()) {
-    if (!c.has("eval_output", "out")) continue;
+  for (const test::ReferenceCase& c : cases()) {
+    const std::string& name = c.name;
+    if (c.find("eval_output", "out") == nullptr) continue;
     SCOPED_TRACE(name);
     std::unique_ptr<nn::BatchNorm> bn = make_batchnorm(name);
     ASSERT_NE(bn, nullptr) << "no layer for " << name;
     if (bn->options().affine()) {
-      bn->weight.data().copy_(c.at("input", "weight"));
-      bn->bias.data().copy_(c.at("input", "bias"));
+      bn->weight.data().copy_(ref(c, "input", "weight"));
+      bn->bias.data().copy_(ref(c, "input", "bias"));
     }
-    Tensor x(c.at("const", "x").clone(), true);
+    Tensor x(ref(c, "const", "x"), true);
     Tensor y = (*bn)(x);
-    test::expect_matches_reference(y.data(), c.at("output", "out"), "train output");
-    y.backward(Tensor(c.at("grad_output", "g")));
-    test::expect_matches_reference(x.grad().data(), c.at("grad", "x"), "grad of x", 1e-4f, 1e-5f);
+    test::expect_close(y.data(), ref(c, "output", "out"), kTol, "train output");
+    y.backward(Tensor(ref(c, "grad_output", "g")));
+    test::expect_close(x.grad().data(), ref(c, "grad", "x"), {.atol = 1e-5, .rtol = 1e-4},
+                       "grad of x");
     if (bn->options().affine()) {
-      test::expect_matches_reference(bn->weight.grad().data(), c.at("grad", "weight"),
-                                     "grad of weight");
-      test::expect_matches_reference(bn->bias.grad().data(), c.at("grad", "bias"), "grad of bias");
+      test::expect_close(bn->weight.grad().data(), ref(c, "grad", "weight"), kTol,
+                         "grad of weight");
+      test::expect_close(bn->bias.grad().data(), ref(c, "grad", "bias"), kTol, "grad of bias");
     }
-    (*bn)(Tensor(c.at("const", "x2")));
-    (*bn)(Tensor(c.at("const", "x3")));
-    test::expect_matches_reference(bn->running_mean.data(), c.at("running_mean", "running_mean"),
-                                   "running_mean");
-    test::expect_matches_reference(bn->running_var.data(), c.at("running_var", "running_var"),
-                                   "running_var");
-    test::expect_matches_reference(bn->num_batches_tracked.data(),
-                                   c.at("num_batches_tracked", "num_batches_tracked"),
-                                   "num_batches_tracked");
+    (*bn)(Tensor(ref(c, "const", "x2")));
+    (*bn)(Tensor(ref(c, "const", "x3")));
+    test::expect_close(bn->running_mean.data(), ref(c, "running_mean", "running_mean"), kTol,
+                       "running_mean");
+    test::expect_close(bn->running_var.data(), ref(c, "running_var", "running_var"), kTol,
+                       "running_var");
+    test::expect_close(bn->num_batches_tracked.data(),
+                       ref(c, "num_batches_tracked", "num_batches_tracked"), kTol,
+                       "num_batches_tracked");
     bn->eval();
-    test::expect_matches_reference((*bn)(Tensor(c.at("const", "x"))).data(),
-                                   c.at("eval_output", "out"), "eval output");
+    test::expect_close((*bn)(Tensor(ref(c, "const", "x"))).data(), ref(c, "eval_output", "out"),
+                       kTol, "eval output");
     ++checked;
   }
   EXPECT_EQ(checked, 4);

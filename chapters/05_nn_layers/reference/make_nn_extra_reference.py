@@ -4,7 +4,7 @@ CosineAnnealingLR / LinearLR schedules as torch computes them.
 
 The file has chapter 4's reference format (chapters/04_operators/reference/make_reference.py:
 `case`, then `<role> <name> <ndim> <sizes...> : <values...>` lines, then `end`), read by
-tests/support/reference_reader.h. nn_extra_reference_test.cpp replays every case.
+tests/support/support/reference.h. tests/05_nn_layers/optim_extra_test.cpp replays every case.
 
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 chapters/05_nn_layers/reference/make_nn_extra_reference.py
 
