@@ -70,6 +70,9 @@ class Optimizer {
   std::pair<std::string, size_t> parse_state_name(const std::string& name) const;
   /// @brief Checks that the state `value` called `name` has parameter `i`'s shape.
   void check_state_shape(const std::string& name, const NDArray& value, size_t i) const;
+  /// @brief The step count stored as the one-element `value` called `name`: a whole number
+  ///        from 1 to 2^24, the range in which a float holds every count exactly.
+  int64_t read_step_count(const std::string& name, const NDArray& value) const;
 
   std::vector<Tensor> params_;  ///< The parameters, in the order given.
   double lr_;

@@ -89,11 +89,7 @@ void Adam::load_state_dict(const nn::StateDict& state) {
     const auto [what, i] = parse_state_name(name);
     State& s = loaded[i];
     if (what == "step") {
-      const float count =
-          value.defined() && value.numel() == 1 ? value.contiguous().data()[0] : -1.0f;
-      BYO_CHECK(count >= 1.0f && count <= 16777216.0f && count == std::floor(count))
-          << name_ << ": load_state_dict: '" << name << "' is not a step count";
-      s.step = static_cast<int64_t>(count);
+      s.step = read_step_count(name, value);
     } else if (what == "exp_avg") {
       check_state_shape(name, value, i);
       s.exp_avg = value.contiguous().clone();

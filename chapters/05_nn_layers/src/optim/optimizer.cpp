@@ -72,4 +72,11 @@ void Optimizer::check_state_shape(const std::string& name, const NDArray& value,
       << " has shape " << shape_str(params_[i].shape());
 }
 
+int64_t Optimizer::read_step_count(const std::string& name, const NDArray& value) const {
+  const float count = value.defined() && value.numel() == 1 ? value.contiguous().data()[0] : -1.0f;
+  BYO_CHECK(count >= 1.0f && count <= 16777216.0f && count == std::floor(count))
+      << name_ << ": load_state_dict: '" << name << "' is not a step count";
+  return static_cast<int64_t>(count);
+}
+
 }  // namespace byo::optim
