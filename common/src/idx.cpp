@@ -324,7 +324,8 @@ void write_idx(const fs::path& path, const IdxArray& array, IdxCompression compr
     BYO_CHECK(file) << "write_idx: " << name << ": cannot create: " << std::strerror(errno);
     const bool ok =
         std::fwrite(header.data(), 1, header.size(), file.get()) == header.size() &&
-        std::fwrite(array.data.data(), 1, array.data.size(), file.get()) == array.data.size();
+        (array.data.empty() ||  // fwrite's buffer may not be null, even for 0 bytes
+         std::fwrite(array.data.data(), 1, array.data.size(), file.get()) == array.data.size());
     BYO_CHECK(ok && std::fclose(file.release()) == 0)
         << "write_idx: " << name << ": write failed: " << std::strerror(errno);
     return;

@@ -29,7 +29,7 @@ namespace {
 std::vector<uint32_t> bits(const NDArray& a) {
   const std::vector<float> v = a.to_vector();
   std::vector<uint32_t> out(v.size());
-  std::memcpy(out.data(), v.data(), v.size() * sizeof(float));
+  if (!v.empty()) std::memcpy(out.data(), v.data(), v.size() * sizeof(float));
   return out;
 }
 
