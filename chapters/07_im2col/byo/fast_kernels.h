@@ -62,11 +62,31 @@ class KernelsGuard {
   PoolKernels pool_;
 };
 
+/// @brief Turns on (or off) adapting the thread count to a busy machine: while other
+///        processes keep cores busy, kernels use only the cores they leave free, at most the
+///        OpenMP thread count (src/threads.cpp says why). Off by default; the `lenet`
+///        program turns it on. Results are the same bits either way.
+void set_thread_adaptation(bool on);
+/// @brief Whether adapting is on.
+bool thread_adaptation();
+/// @brief The threads an adapting kernel would use now: `wanted`, or fewer when other
+///        processes keep cores busy (sampled at most every 100 ms).
+int busy_machine_threads(int wanted);
+
 /// @name Chapter 1's entries
 /// @{
 /// @brief A 64-byte aligned buffer, from a cache of freed buffers when one of this size
 ///        is there; 2 MB and larger buffers are aligned to 2 MB and marked for huge pages.
 float* allocate_cached(int64_t bytes);
+/// @brief What allocate_cached has handed out since the program started.
+struct AllocatorCounts {
+  int64_t cached = 0;       ///< Buffers of 64 KB or more taken from the cache of freed ones.
+  int64_t small = 0;        ///< Smaller buffers, left to the C library's own free lists.
+  int64_t fresh = 0;        ///< Buffers of 64 KB or more the cache did not have: new pages.
+  int64_t fresh_bytes = 0;  ///< Their bytes.
+};
+/// @brief The counts so far; the difference of two tells what a stretch of work allocated.
+AllocatorCounts allocator_counts();
 /// @brief Keeps a buffer of allocate_cached for reuse, up to a bound of cached bytes.
 void release_cached(float* data, int64_t bytes);
 /// @brief SumKernel with 16 partial sums, element i into sum i mod 16, combined at the end.

@@ -14,6 +14,7 @@
 ///   test batches soon caches the sizes it now uses.
 /// - Buffers of 2 MB or more are aligned to 2 MB and marked MADV_HUGEPAGE (Linux's
 ///   transparent huge pages): one fault maps 2 MB, and one TLB entry covers it.
+#include <atomic>
 #include <cstdlib>
 #include <deque>
 #include <iterator>
@@ -94,11 +95,26 @@ BufferCache& buffer_cache() {
   return *cache;
 }
 
+std::atomic<int64_t> g_cached{0}, g_small{0}, g_fresh{0}, g_fresh_bytes{0};
+
 }  // namespace
+
+AllocatorCounts allocator_counts() {
+  return {g_cached.load(), g_small.load(), g_fresh.load(), g_fresh_bytes.load()};
+}
 
 float* allocate_cached(int64_t bytes) {
   const Block block = block_for(bytes);
-  if (float* data = buffer_cache().take(block.bytes)) return data;
+  if (float* data = buffer_cache().take(block.bytes)) {
+    g_cached.fetch_add(1, std::memory_order_relaxed);
+    return data;
+  }
+  if (block.bytes < BufferCache::kMinBytes) {
+    g_small.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    g_fresh.fetch_add(1, std::memory_order_relaxed);
+    g_fresh_bytes.fetch_add(block.bytes, std::memory_order_relaxed);
+  }
   auto* data = static_cast<float*>(
       std::aligned_alloc(static_cast<size_t>(block.align), static_cast<size_t>(block.bytes)));
   if (data == nullptr) throw std::bad_alloc();

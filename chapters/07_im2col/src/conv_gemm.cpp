@@ -48,6 +48,7 @@ struct Blocking {
   int64_t chw;    // C·H·W: floats per input image
   int64_t size;   // images per block (the last block may have fewer)
   int64_t count;  // blocks
+  int threads;    // thread_count() once: it may change between two calls
   bool by_block;  // blocks spread over the threads, else one at a time, each GEMM threaded
 
   int64_t first(int64_t block) const { return block * size; }
@@ -63,7 +64,8 @@ Blocking blocking(const ConvGeometry& g) {
   b.chw = g.in_channels * g.in_h * g.in_w;
   b.size = std::clamp(kBlockFloats / (b.crs * b.pq), int64_t{1}, g.batch);
   b.count = (g.batch + b.size - 1) / b.size;
-  b.by_block = b.count >= thread_count();
+  b.threads = thread_count();
+  b.by_block = b.count >= b.threads;
   return b;
 }
 
@@ -105,7 +107,7 @@ void conv2d_forward_gemm(const ConvGeometry& g, const float* x, const float* w, 
   const ConstMatrixView weights{w, k, b.crs, b.crs, 1};
   const GemmKernel gemm = b.by_block ? gemm_packed : gemm_parallel;
   detail::RegionErrors errors;
-#pragma omp parallel for schedule(dynamic) if (b.by_block)
+#pragma omp parallel for schedule(dynamic) num_threads(b.threads) if (b.by_block)
   for (int64_t block = 0; block < b.count; ++block) {
     errors.run([&] {
       const int64_t n0 = b.first(block), images = b.images(block, g.batch), cols = images * b.pq;
@@ -153,7 +155,7 @@ void conv2d_grad_input_gemm(const ConvGeometry& g, const float* grad_out, const 
   const ConstMatrixView weights_t = ConstMatrixView{w, k, b.crs, b.crs, 1}.t();
   const GemmKernel gemm = b.by_block ? gemm_packed : gemm_parallel;
   detail::RegionErrors errors;
-#pragma omp parallel for schedule(dynamic) if (b.by_block)
+#pragma omp parallel for schedule(dynamic) num_threads(b.threads) if (b.by_block)
   for (int64_t block = 0; block < b.count; ++block) {
     errors.run([&] {
       const int64_t n0 = b.first(block), images = b.images(block, g.batch), cols = images * b.pq;
@@ -192,7 +194,7 @@ void conv2d_grad_weight_gemm(const ConvGeometry& g, const float* x, const float*
   detail::BlockSums block_sums(sets, sums);
   const std::vector<float> ones(static_cast<size_t>(b.size * b.pq), 1.0f);
   detail::RegionErrors errors;
-#pragma omp parallel for schedule(dynamic) if (sets > 1)
+#pragma omp parallel for schedule(dynamic) num_threads(b.threads) if (sets > 1)
   for (int64_t set = 0; set < sets; ++set) {
     errors.run([&] {
       const std::span<float> lanes = block_sums.lanes();

@@ -110,7 +110,8 @@ template <typename CopyRun>
 void im2col_rows(const PaddedInput& in, const ConvGeometry& g, float* col, CopyRun copy) {
   const int64_t groups = g.in_channels * g.kernel_h, row_len = col_cols(g);
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) if (col_rows(g) * row_len > (int64_t{1} << 16))
+#pragma omp parallel for schedule(static) \
+    num_threads(detail::thread_count()) if (col_rows(g) * row_len > (int64_t{1} << 16))
 #endif
   for (int64_t cr = 0; cr < groups; ++cr) {
     im2col_group(in, g, cr / g.kernel_h, cr % g.kernel_h, col + cr * g.kernel_w * row_len, copy);
@@ -162,10 +163,11 @@ void col2im(std::span<const float> col, const ConvGeometry& g, std::span<float> 
   const float* col_data = col.data();
   float* x_data = x.data();
   const bool parallel = planes * height * width > (int64_t{1} << 14);
+  const int threads = parallel ? detail::thread_count() : 1;
   std::vector<std::vector<float>> scratches = detail::per_thread<std::vector<float>>(
-      parallel ? detail::thread_count() : 1, padded ? static_cast<size_t>(height * width) : 0);
+      threads, padded ? static_cast<size_t>(height * width) : 0);
 #ifdef _OPENMP
-#pragma omp parallel if (parallel)
+#pragma omp parallel num_threads(threads)
 #endif
   {
     std::vector<float>& scratch = scratches[detail::this_thread()];

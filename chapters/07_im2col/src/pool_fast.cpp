@@ -3,6 +3,7 @@
 #include "byo/pool_fast.h"
 
 #include "byo/simd.h"
+#include "threads.h"
 
 #include <algorithm>
 #include <cmath>
@@ -47,7 +48,7 @@ template <class Visit>
 void for_each_window(const ConvGeometry& g, Visit visit) {
   const std::vector<Range> rows = ranges(g.out_h, g.stride_h, g.pad_h, g.kernel_h, g.in_h);
   const std::vector<Range> cols = ranges(g.out_w, g.stride_w, g.pad_w, g.kernel_w, g.in_w);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(detail::thread_count())
   for (int64_t plane = 0; plane < planes(g); ++plane) {
     for (int64_t p = 0; p < g.out_h; ++p) {
       for (int64_t q = 0; q < g.out_w; ++q) {
@@ -66,7 +67,7 @@ void avg_pool_tiled(const ConvGeometry& g, const float* x, float* out) {
   const int64_t kw = kKernelW > 0 ? kKernelW : g.kernel_w;
   const int64_t plane_in = g.in_h * g.in_w, plane_out = g.out_h * g.out_w;
   const auto area = static_cast<float>(g.kernel_h * kw);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(detail::thread_count())
   for (int64_t plane = 0; plane < planes(g); ++plane) {
     for (int64_t p = 0; p < g.out_h; ++p) {
       float* __restrict o = out + plane * plane_out + p * g.out_w;
@@ -90,7 +91,7 @@ void avg_pool_tiled_backward(const ConvGeometry& g, const float* grad_out, float
   const int64_t kw = kKernelW > 0 ? kKernelW : g.kernel_w;
   const int64_t plane_in = g.in_h * g.in_w, plane_out = g.out_h * g.out_w;
   const auto area = static_cast<float>(g.kernel_h * kw);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(detail::thread_count())
   for (int64_t plane = 0; plane < planes(g); ++plane) {
     float* gx = grad_x + plane * plane_in;
     const float* go = grad_out + plane * plane_out;
@@ -180,7 +181,7 @@ void for_each_block(int64_t out_w, Block block, One one) {
 // x is (N,C,H,W), out and argmax are (N,C,P,Q); argmax is h·W + w of each winner
 void max_pool_2x2(const ConvGeometry& g, const float* x, float* out, int64_t* argmax) {
   const int64_t plane_in = g.in_h * g.in_w, plane_out = g.out_h * g.out_w, width = g.in_w;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(detail::thread_count())
   for (int64_t plane = 0; plane < planes(g); ++plane) {
     for (int64_t p = 0; p < g.out_h; ++p) {
       const float* row0 = x + plane * plane_in + 2 * p * width;
@@ -222,7 +223,7 @@ void max_pool_2x2(const ConvGeometry& g, const float* x, float* out, int64_t* ar
 // x is (N,C,H,W), out is (N,C,P,Q)
 void avg_pool_2x2(const ConvGeometry& g, const float* x, float* out) {
   const int64_t plane_in = g.in_h * g.in_w, plane_out = g.out_h * g.out_w;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(detail::thread_count())
   for (int64_t plane = 0; plane < planes(g); ++plane) {
     for (int64_t p = 0; p < g.out_h; ++p) {
       const float* row0 = x + plane * plane_in + 2 * p * g.in_w;
@@ -326,7 +327,7 @@ void max_pool2d_forward_fast(const ConvGeometry& g, const float* x, float* out, 
 void max_pool2d_backward_fast(const ConvGeometry& g, const float* grad_out, const int64_t* argmax,
                               float* grad_x) {
   const int64_t plane_in = g.in_h * g.in_w, plane_out = g.out_h * g.out_w;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(detail::thread_count())
   for (int64_t plane = 0; plane < planes(g); ++plane) {
     float* gx = grad_x + plane * plane_in;
     std::fill_n(gx, plane_in, 0.0f);

@@ -17,11 +17,16 @@
 
 namespace byo::detail {
 
-/// @brief Threads a parallel region started here would get (OMP_NUM_THREADS, --threads);
-///        1 without OpenMP, and 1 inside a parallel region, whose threads are all busy.
+/// @brief At most `wanted`, fewer while other processes keep the cores busy: see
+///        set_thread_adaptation() in byo/fast_kernels.h. `wanted` when adaptation is off.
+int usable_threads(int wanted);
+
+/// @brief Threads a parallel region started here should use (OMP_NUM_THREADS, --threads,
+///        fewer on a busy machine when adaptation is on); 1 without OpenMP, and 1 inside a
+///        parallel region, whose threads are all busy.
 inline int thread_count() {
 #ifdef _OPENMP
-  return omp_in_parallel() ? 1 : omp_get_max_threads();
+  return omp_in_parallel() ? 1 : usable_threads(omp_get_max_threads());
 #else
   return 1;
 #endif

@@ -18,6 +18,7 @@
 #include <map>
 
 #include "byo/check.h"
+#include "byo/fast_kernels.h"
 #include "byo/gemm.h"
 #include "commands.h"
 
@@ -54,8 +55,10 @@ int main(int argc, char** argv) {
     const int status = app.exit(e);
     return status == 0 ? 0 : 2;
   }
-  // The fast kernels of chapter 7 (im2col + packed GEMM, OpenMP), one visible call.
+  // The fast kernels of chapter 7 (im2col + packed GEMM, OpenMP), one visible call; and
+  // --threads N as "at most N": fewer while other processes keep the cores busy.
   byo::use_fast_kernels();
+  byo::set_thread_adaptation(true);
   try {
     for (CLI::App* chosen : app.get_subcommands()) return commands.at(chosen)();
   } catch (const byo::Error& e) {
