@@ -557,6 +557,35 @@ TEST_F(LenetCli, BenchPrintsSpeedAndPeakMemory) {
   EXPECT_TRUE(r.says("images/s")) << r.out;
   EXPECT_TRUE(r.says("median of 1")) << r.out;
   EXPECT_TRUE(r.says("peak memory")) << r.out;
+  EXPECT_TRUE(r.says("one test image (batch 1, median of 200)")) << r.out;
+  EXPECT_TRUE(r.says("fewer while other processes keep cores busy")) << r.out;
+}
+
+TEST_F(LenetCli, BenchProfileShowsLayersAndDrawsTheRoofline) {
+  const Result r =
+      run({"bench", "--data", mnist_dir(), "--limit", "256", "--threads", "1", "--inference-runs",
+           "1", "--latency-runs", "3", "--fixed-threads", "--roofline", path("roof.svg")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(r.says("(fixed)")) << r.out;
+  EXPECT_TRUE(r.says("kernel profile of the last epoch (256 images, 4 steps)")) << r.out;
+  // conv2's three passes, by per-image shape, and the time no kernel accounts for.
+  for (const char* row : {"forward   conv", "conv grad input", "conv grad weight",
+                          "6×14×14 → 16×10×10 5×5", "outside the kernels", "GFLOP/s (GEMM 768³)"}) {
+    EXPECT_TRUE(r.says(row)) << row << "\n" << r.out;
+  }
+  const std::string svg = read_file(path("roof.svg"));
+  EXPECT_EQ(svg.rfind("<svg", 0), 0u);
+  EXPECT_NE(svg.find("<circle"), std::string::npos);
+  EXPECT_NE(svg.find("</svg>"), std::string::npos);
+}
+
+TEST_F(LenetCli, BenchRefusesAnUnwritableRooflineBeforeTraining) {
+  const Result r = run({"bench", "--data", mnist_dir(), "--limit", "256", "--threads", "1",
+                        "--roofline", path("no/such/dir/roof.svg")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.says("cannot write the roofline picture to " + path("no/such/dir/roof.svg")))
+      << r.err;
+  EXPECT_FALSE(r.says("train epoch")) << r.out;
 }
 
 }  // namespace

@@ -2,12 +2,16 @@
 /// @brief `lenet bench`: training epochs and inference over the test set, timed, with the
 ///        process's peak memory.
 #include <algorithm>
+#include <fstream>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "byo/autograd.h"
 #include "byo/data/dataloader.h"
+#include "byo/fast_kernels.h"
+#include "byo/kernel_profile.h"
 #include "byo/lenet/datasets.h"
 #include "byo/lenet/runtime.h"
 #include "byo/lenet/trainer.h"
@@ -25,13 +29,68 @@ struct BenchFlags {
   int64_t epochs = 1;
   int64_t eval_batch_size = 1000;
   int64_t inference_runs = 5;
+  int64_t latency_runs = 200;
   int64_t limit = 0;
   std::optional<int> threads;
   std::string data_dir;
+  bool profile = false;
+  std::string roofline;
+  bool fixed_threads = false;
 };
+
+// The last epoch's kernel profile, its table and, if asked, its roofline picture.
+void report_profile(const BenchFlags& f, std::ofstream& picture, const KernelProfile& profile,
+                    const AllocatorCounts& before, double epoch_seconds, int64_t images,
+                    int64_t steps) {
+  const AllocatorCounts after = allocator_counts();
+  const auto rows = profile.rows();
+  const Roofs roofs = measure_roofs();
+  std::cout << "\nkernel profile of the last epoch (" << images << " images, " << steps
+            << " steps): buffers of 64 KB or more " << after.cached - before.cached
+            << " from the cache and " << after.fresh - before.fresh << " fresh ("
+            << format_fixed(static_cast<double>(after.fresh_bytes - before.fresh_bytes) / (1 << 20),
+                            1)
+            << " MiB), smaller ones " << after.small - before.small << "\n";
+  print_profile(std::cout, rows, roofs, epoch_seconds);
+  if (f.roofline.empty()) return;
+  const std::string title = "LeNet-5 " + f.variant + ", one training epoch, " +
+                            std::to_string(num_threads()) + " thread" +
+                            (num_threads() == 1 ? "" : "s");
+  picture << roofline_svg(rows, roofs, epoch_seconds, title);
+  picture.close();
+  BYO_CHECK(picture.good()) << "cannot write the roofline picture to " << f.roofline;
+  std::cout << "wrote " << f.roofline << "\n";
+}
+
+// The latency `predict` feels: one image through the model, as it classifies it.
+double one_image_seconds(models::LeNet5& model, const data::MNIST& test_set, int64_t runs) {
+  const auto bytes = test_set.image_bytes(0);
+  const data::Normalization norm = test_set.normalization();
+  std::vector<float> values;
+  for (const uint8_t p : bytes)
+    values.push_back((static_cast<float>(p) / 255.0f - norm.mean) / norm.std);
+  const Tensor image = from_vector(values, {1, 1, 28, 28});
+  NoGradGuard no_grad;
+  model.eval();
+  std::vector<double> seconds;
+  for (int64_t run = -10; run < runs; ++run) {  // ten untimed runs warm the caches up
+    Timer timer;
+    const Tensor probabilities = softmax(model.forward(image), 1);
+    if (run >= 0) seconds.push_back(timer.seconds());
+  }
+  std::sort(seconds.begin(), seconds.end());
+  return seconds[seconds.size() / 2];
+}
 
 int run_bench(const BenchFlags& f) {
   if (f.threads) set_num_threads(*f.threads);
+  if (f.fixed_threads) set_thread_adaptation(false);
+  // Opened first: a path that cannot be written fails now, not after the epochs.
+  std::ofstream picture;
+  if (!f.roofline.empty()) {
+    picture.open(f.roofline, std::ios::binary);
+    BYO_CHECK(picture.is_open()) << "cannot write the roofline picture to " << f.roofline;
+  }
   TrainConfig c = default_config(models::parse_variant(f.variant));
   if (f.batch_size) c.run.batch_size = *f.batch_size;
   c.run.limit = f.limit;
@@ -45,14 +104,25 @@ int run_bench(const BenchFlags& f) {
       {.batch_size = c.run.batch_size, .shuffle = true, .seed = c.run.seed, .limit = c.run.limit});
   std::cout << "lenet bench: LeNet-5 " << f.variant << ", batch " << c.run.batch_size << ", "
             << c.run.optimizer << ", " << num_threads() << " thread"
-            << (num_threads() == 1 ? "" : "s") << ", " << loader.num_examples()
-            << " training images per epoch\n";
+            << (num_threads() == 1 ? "" : "s")
+            << (thread_adaptation() ? " (fewer while other processes keep cores busy)" : " (fixed)")
+            << ", " << loader.num_examples() << " training images per epoch\n";
 
   Table table({"what", "seconds", "images/s"});
   std::vector<double> epoch_seconds;
+  std::unique_ptr<KernelProfile> profile;
+  AllocatorCounts before;
+  int64_t steps = 0;
   for (int64_t epoch = 0; epoch < f.epochs; ++epoch) {
+    // The last epoch is profiled, after the earlier ones (if any) warmed the caches up.
+    if ((f.profile || !f.roofline.empty()) && epoch + 1 == f.epochs) {
+      profile = std::make_unique<KernelProfile>();
+      before = allocator_counts();
+    }
+    steps = 0;
     Timer timer;
     for (const data::Batch& batch : loader.epoch(epoch)) {
+      ++steps;
       optimizer->zero_grad();
       const Tensor loss = cross_entropy(model.forward(batch.images), batch.labels);
       loss.backward();
@@ -66,9 +136,18 @@ int run_bench(const BenchFlags& f) {
   if (f.epochs > 1) {
     std::vector<double> sorted = epoch_seconds;
     std::sort(sorted.begin(), sorted.end());
-    const double median = sorted[sorted.size() / 2];
+    const size_t mid = sorted.size() / 2;  // as Python's statistics.median, for bench_torch.py
+    const double median = sorted.size() % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     table.add_row({"train epoch (median)", format_fixed(median, 3),
                    format_fixed(static_cast<double>(loader.num_examples()) / median, 0)});
+  }
+  if (profile) {
+    table.print(std::cout);
+    report_profile(f, picture, *profile, before, epoch_seconds.back(), loader.num_examples(),
+                   steps);
+    profile.reset();
+    table = Table({"what", "seconds", "images/s"});
+    std::cout << "\n";
   }
   // As PyTorch's reference/bench_torch.py does: one pass to warm up (its first batch
   // allocates every activation buffer), then the median of `inference_runs` timed passes.
@@ -85,6 +164,9 @@ int run_bench(const BenchFlags& f) {
                      std::to_string(f.eval_batch_size) + ", median of " +
                      std::to_string(f.inference_runs) + ")",
                  format_fixed(s, 3), format_fixed(static_cast<double>(r.total) / s, 0)});
+  const double latency = one_image_seconds(model, *test_set, f.latency_runs);
+  table.add_row({"one test image (batch 1, median of " + std::to_string(f.latency_runs) + ")",
+                 format_fixed(latency, 6), format_fixed(1.0 / latency, 0)});
   table.print(std::cout);
   std::cout << "test accuracy after " << f.epochs << " epoch" << (f.epochs == 1 ? "" : "s") << ": "
             << format_fixed(100 * r.accuracy(), 2) << "%\n"
@@ -111,12 +193,22 @@ Command add_bench(CLI::App& app) {
   cmd->add_option("--inference-runs", flags->inference_runs,
                   "timed inference passes after one warm-up; the median is shown (default 5)")
       ->check(kPositive);
+  cmd->add_option("--latency-runs", flags->latency_runs,
+                  "timed one-image forward passes after ten warm-ups; the median is shown "
+                  "(default 200)")
+      ->check(kPositive);
   cmd->add_option("--limit", flags->limit, "first N training images only (default: all)")
       ->check(kNonNegative);
   cmd->add_option("--threads", flags->threads, "OpenMP threads (default: all cores)")
       ->check(CLI::Range(1, 1024));
   cmd->add_option("--data", flags->data_dir,
                   "folder of the IDX files (default: $BYO_MNIST_DIR or data/mnist)");
+  cmd->add_flag("--fixed-threads", flags->fixed_threads,
+                "always use --threads threads, even when other processes keep cores busy");
+  cmd->add_flag("--profile", flags->profile,
+                "time every kernel of the last epoch: seconds, GFLOP/s, GB/s per layer and pass");
+  cmd->add_option("--roofline", flags->roofline,
+                  "profile as --profile does, and draw it as a roofline picture (SVG) here");
   return [flags] { return run_bench(*flags); };
 }
 

@@ -9,7 +9,7 @@ as byotorch does, so both sides time the training step and not the file reader.
         --variant classic --batch-size 128 --threads 2 --epochs 3
 
 Prints one line per epoch, then the median epoch time, the inference time over the test
-set, and (with --json) one JSON object with the medians. Debian's torch links a threaded
+set, the latency of one image, and (with --json) one JSON object with the medians. Debian's torch links a threaded
 OpenBLAS; OPENBLAS_NUM_THREADS=1 stops it from fighting PyTorch's own threads.
 """
 
@@ -43,6 +43,22 @@ def load(data_dir, split):
     labels = read_idx(os.path.join(data_dir, f"{prefix}-labels-idx1-ubyte"), 0x801, 1)
     x = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
     return x.contiguous(), torch.from_numpy(labels.astype(np.int64))
+
+
+def openblas_kernel():
+    """What OpenBLAS says of itself: its build and the CPU kernels it chose. Debian's 0.3.21
+    may not know a new CPU and fall back to slow SSE3 kernels unless OPENBLAS_CORETYPE names
+    one; a comparison should say which it ran."""
+    import ctypes
+    try:  # the BLAS torch links (libblas.so.3), already loaded: the same copy it calls
+        lib = ctypes.CDLL("libblas.so.3")
+        lib.openblas_get_config
+    except (OSError, AttributeError):
+        return "not OpenBLAS"
+    lib.openblas_get_config.restype = ctypes.c_char_p
+    lib.openblas_get_corename.restype = ctypes.c_char_p
+    return (f"{lib.openblas_get_config().decode()}, "
+            f"kernels {lib.openblas_get_corename().decode()}")
 
 
 def peak_rss_mb():
@@ -103,16 +119,20 @@ def main():
 
     accuracy, _ = evaluate(model, x_test, y_test, 1000)  # warm-up
     infer = [evaluate(model, x_test, y_test, 1000)[1] for _ in range(5)]
+    latency = one_image_seconds(model, x_test[0:1], 200)
     summary = {
         "framework": "pytorch " + torch.__version__, "variant": args.variant,
         "batch_size": args.batch_size, "threads": args.threads, "images": n,
         "epoch_seconds_median": statistics.median(epoch_seconds),
         "epoch_seconds": epoch_seconds,
         "inference_seconds_median": statistics.median(infer),
+        "latency_seconds_median": latency,
         "test_accuracy": accuracy, "peak_rss_mb": peak_rss_mb(),
+        "openblas": openblas_kernel(),
     }
     print(f"median epoch {summary['epoch_seconds_median']:.2f} s; inference over "
           f"{x_test.shape[0]} test images {summary['inference_seconds_median']:.3f} s; "
+          f"one image {1e6 * latency:.0f} µs; "
           f"peak RSS {summary['peak_rss_mb']:.0f} MB")
     if args.json:
         print(json.dumps(summary))
@@ -126,6 +146,20 @@ def evaluate(model, x, y, batch):
         for b in range(0, x.shape[0], batch):
             correct += (model(x[b:b + batch]).argmax(1) == y[b:b + batch]).sum().item()
     return correct / x.shape[0], time.perf_counter() - start
+
+
+def one_image_seconds(model, image, runs):
+    """The latency `lenet predict` feels: one image through the model and a softmax, the
+    median of `runs` timed passes after ten untimed ones, as `lenet bench` measures it."""
+    model.eval()
+    seconds = []
+    with torch.no_grad():
+        for run in range(-10, runs):
+            start = time.perf_counter()
+            F.softmax(model(image), 1)
+            if run >= 0:
+                seconds.append(time.perf_counter() - start)
+    return statistics.median(seconds)
 
 
 if __name__ == "__main__":

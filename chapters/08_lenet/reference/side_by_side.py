@@ -1,21 +1,27 @@
 #!/usr/bin/env python3
-"""Chapter 8's speed table: byotorch's `lenet bench` and PyTorch's bench_torch.py, side by
-side in one run, on the same MNIST files, model, batch size, optimiser and thread count.
+"""Chapter 8's speed table: byotorch's `lenet bench` against PyTorch's bench_torch.py (and,
+if asked, dlib's bench_dlib), in interleaved rounds on the same MNIST files, model, batch
+size, optimiser and thread count.
 
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 chapters/08_lenet/reference/side_by_side.py \\
-        --lenet build/lenet --epochs 3
+        --lenet build/lenet --rounds 3 --epochs 2
 
-For each (variant, batch size) and each thread count it runs byotorch, then PyTorch, then
-prints one Markdown table: the median epoch time of each, their ratio, inference over the
-10,000 test images, and peak memory. The machine's name and core count head the table.
-The two programs take turns, so a noisy neighbour slows both alike.
+A shared machine is noisy: the same program can take 30% longer a minute later. So one
+run of each proves nothing; instead every round runs every configuration once, byotorch
+then PyTorch, and the table quotes the median of the per-round ratios with their range.
+A round's two runs are seconds apart, so a noisy neighbour slows both alike.
+
+--busy runs a CPU-bound process beside every run: it shows whether two threads still beat
+one when a core is taken. The CPU, the core count and the kernels Debian's OpenBLAS chose
+(PyTorch's BLAS) head the table; --openblas-coretype forces them (default: the best this
+CPU has, since OpenBLAS 0.3.21 may not recognise a new CPU and fall back to SSE3).
 """
 
 import argparse
 import json
 import os
-import platform
 import re
+import statistics
 import subprocess
 import sys
 
@@ -24,17 +30,29 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 
 # The defaults of `lenet train` for each variant (chapter 8's README says why).
 CONFIGS = [("classic", 128, "adam", 3e-3), ("modern", 64, "adam", 2e-3)]
+# The targets, as byotorch's time over PyTorch's: training per thread count, inference.
+TRAIN_TARGET = {1: 0.35, 2: 0.25}
+INFERENCE_TARGET = 0.3
 
 
-def cpu_model():
+def cpu_flags_and_model():
+    model, flags = "unknown CPU", set()
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
                 if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+                    model = line.split(":", 1)[1].strip()
+                elif line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                if model != "unknown CPU" and flags:
+                    break
     except OSError:
         pass
-    return platform.processor() or "unknown CPU"
+    return model, flags
+
+
+def simd(flags):
+    return "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "SSE"
 
 
 def run(cmd, env=None):
@@ -61,52 +79,150 @@ def ours(lenet, variant, batch, threads, epochs, limit):
     return {
         "epoch": number(rf"^\s*{re.escape(row)}\s+([0-9.]+)", out, row),
         "inference": number(r"^\s*inference[^\n]*?\s([0-9.]+)\s+[0-9]+\s*$", out, "inference"),
+        "latency": number(r"^\s*one test image[^\n]*?\s([0-9.]+)\s+[0-9]+\s*$", out, "latency"),
         "memory": number(r"peak memory \(max RSS\): ([0-9.]+)", out, "peak memory"),
     }
 
 
-def theirs(variant, batch, optimizer, lr, threads, epochs, limit):
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+def theirs(variant, batch, optimizer, lr, threads, epochs, limit, env):
     cmd = [sys.executable, os.path.join(HERE, "bench_torch.py"), "--variant", variant,
            "--batch-size", str(batch), "--threads", str(threads), "--epochs", str(epochs),
            "--optimizer", optimizer, "--lr", str(lr), "--json"]
     if limit:
         cmd += ["--limit", str(limit)]
-    summary = json.loads(run(cmd, env).strip().splitlines()[-1])
-    return {"epoch": summary["epoch_seconds_median"],
-            "inference": summary["inference_seconds_median"],
-            "memory": summary["peak_rss_mb"]}
+    s = json.loads(run(cmd, env).strip().splitlines()[-1])
+    return {"epoch": s["epoch_seconds_median"], "inference": s["inference_seconds_median"],
+            "latency": s["latency_seconds_median"], "memory": s["peak_rss_mb"],
+            "openblas": s["openblas"]}
+
+
+def dlib(bench_dlib, epochs, limit, env):
+    cmd = [bench_dlib, "--epochs", str(epochs), "--threads", "1", "--json"]
+    if limit:
+        cmd += ["--limit", str(limit)]
+    s = json.loads(run(cmd, env).strip().splitlines()[-1])
+    return {"epoch": s["epoch_seconds_median"], "inference": s["inference_seconds_median"]}
+
+
+def spread(values, digits=2, unit=""):
+    """'median (min–max)', or just the value for one round."""
+    med = statistics.median(values)
+    if len(values) == 1:
+        return f"{med:.{digits}f}{unit}"
+    return f"{med:.{digits}f}{unit} ({min(values):.{digits}f}–{max(values):.{digits}f})"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lenet", default=os.path.join(ROOT, "build", "lenet"))
-    parser.add_argument("--epochs", type=int, default=3, help="timed epochs per run (median)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median)")
+    parser.add_argument("--epochs", type=int, default=2, help="timed epochs per run (median)")
     parser.add_argument("--threads", default="1,2", help="comma-separated thread counts")
+    parser.add_argument("--variants", default="classic,modern")
     parser.add_argument("--limit", type=int, default=0, help="first N training images")
+    parser.add_argument("--busy", action="store_true",
+                        help="run one CPU-bound process beside every run")
+    parser.add_argument("--openblas-coretype", default="auto",
+                        help="OPENBLAS_CORETYPE for PyTorch's BLAS: auto (SkylakeX with "
+                             "AVX-512, Haswell with AVX2), none (let it detect), or a name")
+    parser.add_argument("--dlib", default="",
+                        help="bench_dlib program: add dlib's LeNet (1 thread) to every round")
     args = parser.parse_args()
-    if not os.path.exists(args.lenet):
-        sys.exit(f"{args.lenet} not found: build it with cmake --build build --target lenet")
+    for program in [args.lenet] + ([args.dlib] if args.dlib else []):
+        if not os.path.exists(program):
+            sys.exit(f"{program} not found: build it first (cmake --build build)")
+    if args.rounds < 1 or args.epochs < 1:
+        sys.exit("--rounds and --epochs must be at least 1")
 
+    model, flags = cpu_flags_and_model()
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    coretype = args.openblas_coretype
+    if coretype == "auto":
+        coretype = {"AVX-512": "SkylakeX", "AVX2": "Haswell"}.get(simd(flags), "none")
+    if coretype != "none":
+        env["OPENBLAS_CORETYPE"] = coretype
+    threads = [int(t) for t in args.threads.split(",")]
+    configs = [c for c in CONFIGS if c[0] in args.variants.split(",")]
+
+    hog = None
+    if args.busy:
+        hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     load_before = os.getloadavg()[0]
-    rows = []
-    for variant, batch, optimizer, lr in CONFIGS:
-        for threads in [int(t) for t in args.threads.split(",")]:
-            a = ours(args.lenet, variant, batch, threads, args.epochs, args.limit)
-            b = theirs(variant, batch, optimizer, lr, threads, args.epochs, args.limit)
-            rows.append((variant, batch, threads, a, b))
-            print(f"{variant} batch {batch}, {threads} thread(s): byotorch {a['epoch']:.2f} s, "
-                  f"PyTorch {b['epoch']:.2f} s per epoch", file=sys.stderr, flush=True)
+    results = {}  # (variant, threads) -> list of (ours, theirs) per round
+    dlib_rounds = []
+    openblas = "?"
+    try:
+        for r in range(args.rounds):
+            for variant, batch, optimizer, lr in configs:
+                for t in threads:
+                    a = ours(args.lenet, variant, batch, t, args.epochs, args.limit)
+                    b = theirs(variant, batch, optimizer, lr, t, args.epochs, args.limit, env)
+                    openblas = b["openblas"]
+                    results.setdefault((variant, t), []).append((a, b))
+                    print(f"round {r + 1}: {variant} batch {batch}, {t} thread(s): byotorch "
+                          f"{a['epoch']:.2f} s, PyTorch {b['epoch']:.2f} s per epoch",
+                          file=sys.stderr, flush=True)
+                    if args.dlib and variant == "classic" and t == 1:
+                        d = dlib(args.dlib, args.epochs, args.limit, env)
+                        dlib_rounds.append((a, d))
+                        print(f"round {r + 1}: dlib {d['epoch']:.2f} s per epoch",
+                              file=sys.stderr, flush=True)
+    finally:
+        if hog:
+            hog.kill()
 
-    print(f"{cpu_model()}, nproc = {os.cpu_count()}; median of {args.epochs} epochs; "
-          f"load average before the run: {load_before:.2f}, after: {os.getloadavg()[0]:.2f}\n")
-    print("| variant | batch | threads | byotorch s/epoch | PyTorch s/epoch | PyTorch / byotorch "
-          "| byotorch inference s | PyTorch inference s | byotorch peak MiB | PyTorch peak MiB |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for variant, batch, threads, a, b in rows:
-        print(f"| {variant} | {batch} | {threads} | {a['epoch']:.2f} | {b['epoch']:.2f} | "
-              f"{b['epoch'] / a['epoch']:.2f}× | {a['inference']:.3f} | {b['inference']:.3f} | "
-              f"{a['memory']:.0f} | {b['memory']:.0f} |")
+    print(f"{model} ({simd(flags)}), nproc = {os.cpu_count()}"
+          f"{', one CPU-bound process beside every run' if args.busy else ''}; "
+          f"{args.rounds} interleaved rounds of {args.epochs} epoch(s) each"
+          f"{f' on {args.limit} images' if args.limit else ''}; load average before: "
+          f"{load_before:.2f}, after: {os.getloadavg()[0]:.2f}")
+    print(f"PyTorch's BLAS: {openblas}"
+          f"{f' (OPENBLAS_CORETYPE={coretype})' if coretype != 'none' else ''}\n")
+    print("Seconds per epoch and ratios: median of the rounds (lowest–highest). "
+          "Ratio = byotorch's time ÷ PyTorch's: below 1 is faster.\n")
+    print("| variant | batch | threads | byotorch s/epoch | PyTorch s/epoch | ratio (target) "
+          "| inference ratio (target) | one image µs, byotorch / PyTorch "
+          "| peak MiB, byotorch / PyTorch |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for variant, batch, _, _ in configs:
+        for t in threads:
+            rounds = results[(variant, t)]
+            train = [a["epoch"] / b["epoch"] for a, b in rounds]
+            infer = [a["inference"] / b["inference"] for a, b in rounds]
+            target = TRAIN_TARGET.get(t)
+            met = lambda ratio, goal: (f" ≤ {goal} {'met' if ratio <= goal else 'NOT met'}"
+                                       if goal else "")
+            latency = (statistics.median(a["latency"] for a, _ in rounds) * 1e6,
+                       statistics.median(b["latency"] for _, b in rounds) * 1e6)
+            print(f"| {variant} | {batch} | {t} | {spread([a['epoch'] for a, _ in rounds])} | "
+                  f"{spread([b['epoch'] for _, b in rounds])} | "
+                  f"{spread(train)}{met(statistics.median(train), None if args.busy else target)} | "
+                  f"{spread(infer, 3)}"
+                  f"{met(statistics.median(infer), None if args.busy else INFERENCE_TARGET)} | "
+                  f"{latency[0]:.0f} / {latency[1]:.0f} | "
+                  f"{statistics.median(a['memory'] for a, _ in rounds):.0f} / "
+                  f"{statistics.median(b['memory'] for _, b in rounds):.0f} |")
+    if args.busy and len(threads) > 1:
+        print("\nOn the busy machine, seconds per epoch with the most threads over one thread "
+              "(at most 1 means more threads never hurt):\n")
+        print("| variant | byotorch | PyTorch |")
+        print("|---|---:|---:|")
+        lo, hi = min(threads), max(threads)
+        for variant, _, _, _ in configs:
+            many, one = results[(variant, hi)], results[(variant, lo)]
+            ratio = lambda who: [m[who]["epoch"] / o[who]["epoch"] for m, o in zip(many, one)]
+            print(f"| {variant} | {spread(ratio(0))} | {spread(ratio(1))} |")
+    if dlib_rounds:
+        print("\nSecond reference: dlib 19's LeNet (bench_dlib, SGD, batch 128, 1 thread) "
+              "against byotorch's classic LeNet-5 on 1 thread:\n")
+        print("| byotorch s/epoch | dlib s/epoch | ratio | byotorch inference s "
+              "| dlib inference s |")
+        print("|---:|---:|---:|---:|---:|")
+        print(f"| {spread([a['epoch'] for a, _ in dlib_rounds])} | "
+              f"{spread([d['epoch'] for _, d in dlib_rounds])} | "
+              f"{spread([a['epoch'] / d['epoch'] for a, d in dlib_rounds])} | "
+              f"{spread([a['inference'] for a, _ in dlib_rounds], 3)} | "
+              f"{spread([d['inference'] for _, d in dlib_rounds], 3)} |")
 
 
 if __name__ == "__main__":
