@@ -49,6 +49,16 @@ void conv2d_grad_input_direct(const ConvGeometry& g, const float* grad_out, cons
 void conv2d_grad_weight_direct(const ConvGeometry& g, const float* x, const float* grad_out,
                                float* grad_w, float* grad_bias);
 
+/// @brief Whether the wide-row kernel below applies: stride 1, padding smaller than the
+///        kernel, several input channels, and an output plane that, computed as wide as the
+///        bordered input, fits in 9 SIMD vectors (LeNet's second layer). The forward above
+///        then calls it.
+bool conv2d_wide_applies(const ConvGeometry& g);
+/// @brief Wide-row forward for conv2d_wide_applies(g): every tap of every channel one run
+///        of consecutive loads and FMAs over the whole plane, no im2col (src/conv_wide.cpp).
+void conv2d_forward_wide(const ConvGeometry& g, const float* x, const float* w, const float* bias,
+                         float* out);
+
 /// @brief The three kernels above as a table for `conv_kernels()`.
 ConvKernels fast_conv_kernels();
 

@@ -102,6 +102,7 @@ void conv2d_forward_gemm(const ConvGeometry& g, const float* x, const float* w, 
                          float* out) {
   if (nothing_to_multiply(g)) return conv2d_forward_naive(g, x, w, bias, out);
   if (conv2d_direct_applies(g)) return conv2d_forward_direct(g, x, w, bias, out);
+  if (conv2d_wide_applies(g)) return conv2d_forward_wide(g, x, w, bias, out);
   const Blocking b = blocking(g);
   const int64_t k = g.out_channels;
   const ConstMatrixView weights{w, k, b.crs, b.crs, 1};

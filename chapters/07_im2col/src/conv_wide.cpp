@@ -1,0 +1,146 @@
+/// @file
+/// @brief Direct convolution with the filters in the SIMD lanes, for layers with several
+///        input channels and few output pixels (LeNet's second layer): no im2col, no
+///        packing.
+///
+/// For LeNet's conv2 a column of im2col holds C·R·S = 150 numbers and the GEMM has only
+/// K = 16 rows: the copies around the GEMM (im2col, packing, copying the product out) cost
+/// about as much as the multiply. Here the output is computed straight from the image,
+/// one SIMD vector of kSimdWidth filters per output pixel:
+///
+///     acc[pixel] (filters k0 .. k0 + kSimdWidth) += w[c,r,s][k0 ..] · x[c, p + r, q + s]
+///
+/// For every tap (c, r, s), one vector of weights is loaded and each pixel's input is
+/// broadcast into an FMA: a row segment of up to 12 pixels, two rows at a time, keeps 24
+/// accumulators in registers. Every lane computes a wanted output (16 filters fill an
+/// AVX-512 vector), and no load straddles two cache lines. The vectors are pixel-major,
+/// so the results are transposed into the (K, P, Q) planes as they are stored.
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "byo/conv_gemm.h"
+#include "byo/micro_kernel.h"
+#include "threads.h"
+
+namespace byo {
+namespace {
+
+constexpr int64_t kW = kSimdWidth;
+constexpr int kMaxSegment = 12;  // pixels of a row per pass: 2 rows × 12 accumulators
+
+int64_t bordered_cols(const ConvGeometry& g) { return g.in_w + 2 * g.pad_w; }
+int64_t bordered_plane(const ConvGeometry& g) { return (g.in_h + 2 * g.pad_h) * bordered_cols(g); }
+int64_t filter_vectors(const ConvGeometry& g) { return (g.out_channels + kW - 1) / kW; }
+
+// One image's C planes with zero borders (the buffer's borders stay zero).
+void place_image(const ConvGeometry& g, const float* x, float* dst) {
+  const int64_t cols = bordered_cols(g), plane = bordered_plane(g);
+  for (int64_t c = 0; c < g.in_channels; ++c) {
+    float* base = dst + c * plane + g.pad_h * cols + g.pad_w;
+    for (int64_t h = 0; h < g.in_h; ++h) {
+      std::copy_n(x + (c * g.in_h + h) * g.in_w, g.in_w, base + h * cols);
+    }
+  }
+}
+
+struct Segment {
+  const float* image;  // bordered, at (row p, column q) of channel 0
+  const float* wt;     // (C·R·S, Kv·kW) transposed weights, at this filter vector
+  int64_t cols, plane, channels, kernel_h, kernel_w, wt_stride;
+};
+
+// acc[i][j] = bias + Σ_{c,r,s} wt[c,r,s] · image[c, i + r, j + s] for ROWS rows of J
+// pixels; out is ROWS·J vectors, pixel-major.
+template <int ROWS, int J>
+void segment(const Segment& sg, Vec bias, float* out) {
+  Vec acc[ROWS][J];
+  for (int i = 0; i < ROWS; ++i) {
+    for (int j = 0; j < J; ++j) acc[i][j] = bias;
+  }
+  const float* wt = sg.wt;
+  for (int64_t c = 0; c < sg.channels; ++c) {
+    for (int64_t r = 0; r < sg.kernel_h; ++r) {
+      const float* row = sg.image + c * sg.plane + r * sg.cols;
+      for (int64_t s = 0; s < sg.kernel_w; ++s, wt += sg.wt_stride) {
+        const Vec wv = load_vec(wt);
+        for (int i = 0; i < ROWS; ++i) {
+          for (int j = 0; j < J; ++j) acc[i][j] += row[i * sg.cols + j + s] * wv;
+        }
+      }
+    }
+  }
+  for (int i = 0; i < ROWS; ++i) {
+    for (int j = 0; j < J; ++j) store_vec(out + (i * J + j) * kW, acc[i][j]);
+  }
+}
+
+using SegmentKernel = void (*)(const Segment&, Vec, float*);
+
+// segment<ROWS, J> for J = 1 .. kMaxSegment, picked at run time.
+template <int ROWS, int... J>
+SegmentKernel pick(int64_t pixels, std::integer_sequence<int, J...>) {
+  static constexpr SegmentKernel table[] = {&segment<ROWS, J + 1>...};
+  return table[pixels - 1];
+}
+template <int ROWS>
+SegmentKernel pick(int64_t pixels) {
+  return pick<ROWS>(pixels, std::make_integer_sequence<int, kMaxSegment>{});
+}
+
+}  // namespace
+
+bool conv2d_wide_applies(const ConvGeometry& g) {
+  return kW >= 8 && g.in_channels > 1 && g.stride_h == 1 && g.stride_w == 1 &&
+         g.out_h * g.out_w <= 1024;
+}
+
+// x is (N,C,H,W), w is (K,C,R,S), bias is (K) or null, out is (N,K,P,Q)
+void conv2d_forward_wide(const ConvGeometry& g, const float* x, const float* w, const float* bias,
+                         float* out) {
+  const int64_t taps = g.in_channels * g.kernel_h * g.kernel_w, kv = filter_vectors(g);
+  // Weights as (tap, K rounded up to whole vectors), zero for filters past K; the bias too.
+  std::vector<float> wt(static_cast<size_t>(taps * kv * kW), 0.0f);
+  std::vector<float> padded_bias(static_cast<size_t>(kv * kW), 0.0f);
+  for (int64_t k = 0; k < g.out_channels; ++k) {
+    for (int64_t t = 0; t < taps; ++t) wt[static_cast<size_t>(t * kv * kW + k)] = w[k * taps + t];
+    if (bias) padded_bias[static_cast<size_t>(k)] = bias[k];
+  }
+  const int64_t cols = bordered_cols(g), plane_out = g.out_h * g.out_w;
+  const int threads = detail::thread_count(g.batch);
+  std::vector<std::vector<float>> images = detail::per_thread<std::vector<float>>(
+      threads, static_cast<size_t>(g.in_channels * bordered_plane(g)), 0.0f);
+  std::vector<std::vector<float>> results =
+      detail::per_thread<std::vector<float>>(threads, static_cast<size_t>(2 * kMaxSegment * kW));
+#pragma omp parallel for schedule(dynamic) num_threads(threads)
+  for (int64_t n = 0; n < g.batch; ++n) {
+    float* image = images[detail::this_thread()].data();
+    const float* result = results[detail::this_thread()].data();
+    place_image(g, x + n * g.in_channels * g.in_h * g.in_w, image);
+    for (int64_t v = 0; v < kv; ++v) {
+      const Vec bias_v = load_vec(padded_bias.data() + v * kW);
+      const int64_t filters = std::min(kW, g.out_channels - v * kW);
+      for (int64_t p = 0; p < g.out_h; p += 2) {
+        const int rows = p + 1 < g.out_h ? 2 : 1;
+        for (int64_t q = 0; q < g.out_w; q += kMaxSegment) {
+          const int64_t pixels = std::min<int64_t>(kMaxSegment, g.out_w - q);
+          const Segment sg{image + p * cols + q, wt.data() + v * kW, cols,       bordered_plane(g),
+                           g.in_channels,        g.kernel_h,         g.kernel_w, kv * kW};
+          (rows == 2 ? pick<2>(pixels) : pick<1>(pixels))(sg, bias_v,
+                                                          results[detail::this_thread()].data());
+          // Transpose on the way out: lane f of pixel (i, j) is filter v·kW + f.
+          for (int64_t f = 0; f < filters; ++f) {
+            float* dst = out + (n * g.out_channels + v * kW + f) * plane_out + p * g.out_w + q;
+            for (int i = 0; i < rows; ++i) {
+              for (int64_t j = 0; j < pixels; ++j) {
+                dst[i * g.out_w + j] = result[(i * pixels + j) * kW + f];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace byo
