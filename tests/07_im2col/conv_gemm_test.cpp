@@ -40,6 +40,14 @@ const Case kCases[] = {
     {{2, 1, 6, 13}, {13, 1, 4, 4}, {1, 1}, {3, 3}},
     {{1, 1, 3, 3}, {2, 1, 3, 3}, {1, 1}, {0, 0}},
     {{2, 1, 17, 5}, {1, 1, 2, 5}, {1, 1}, {1, 0}},
+    // Several channels and stride 1: the filters-in-lanes kernels (conv_wide.cpp). More
+    // filters than one vector with a partial last one, rows longer than one pass of 12
+    // pixels, a rectangular kernel with padding, padding wider than the kernel, and a 6×6
+    // kernel (forward only: its weight gradient goes back to im2col + GEMM).
+    {{3, 2, 7, 15}, {17, 2, 3, 3}, {1, 1}, {1, 1}},
+    {{2, 3, 9, 8}, {5, 3, 2, 5}, {1, 1}, {1, 2}},
+    {{2, 2, 8, 8}, {4, 2, 6, 6}, {1, 1}, {0, 0}},
+    {{1, 2, 4, 4}, {3, 2, 2, 2}, {1, 1}, {2, 2}},
     // One input channel but stride 2 or padding ≥ kernel: back to im2col + GEMM.
     {{2, 1, 9, 9}, {3, 1, 3, 3}, {2, 2}, {1, 1}},
     {{1, 1, 4, 4}, {2, 1, 2, 2}, {1, 1}, {2, 2}},

@@ -59,6 +59,14 @@ bool conv2d_wide_applies(const ConvGeometry& g);
 void conv2d_forward_wide(const ConvGeometry& g, const float* x, const float* w, const float* bias,
                          float* out);
 
+/// @brief Whether the wide-row weight gradient applies: as conv2d_wide_applies, with
+///        kernels of at most 5×5.
+bool conv2d_wide_grad_weight_applies(const ConvGeometry& g);
+/// @brief Weight and bias gradient for conv2d_wide_grad_weight_applies(g), the filters in
+///        the SIMD lanes, no im2col.
+void conv2d_grad_weight_wide(const ConvGeometry& g, const float* x, const float* grad_out,
+                             float* grad_w, float* grad_bias);
+
 /// @brief The three kernels above as a table for `conv_kernels()`.
 ConvKernels fast_conv_kernels();
 

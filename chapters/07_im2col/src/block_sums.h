@@ -47,6 +47,10 @@ class BlockSums {
     }
   }
 
+  /// @brief Block `block`'s sums, zero at first, for a block that adds up its entries in
+  ///        an order of its own instead of through lanes() and finish().
+  float* sums(int64_t block) { return sums_.data() + block * entries_; }
+
   /// @brief The entries summed over all blocks, in block order. Call once, after the loop.
   const float* total() {
     for (int64_t b = 1; b < blocks_; ++b) {

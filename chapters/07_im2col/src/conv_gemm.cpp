@@ -184,6 +184,9 @@ void conv2d_grad_weight_gemm(const ConvGeometry& g, const float* x, const float*
                              float* grad_w, float* grad_bias) {
   if (nothing_to_multiply(g)) return conv2d_grad_weight_naive(g, x, grad_out, grad_w, grad_bias);
   if (conv2d_direct_applies(g)) return conv2d_grad_weight_direct(g, x, grad_out, grad_w, grad_bias);
+  if (conv2d_wide_grad_weight_applies(g)) {
+    return conv2d_grad_weight_wide(g, x, grad_out, grad_w, grad_bias);
+  }
   const Blocking b = blocking(g);
   const int64_t k = g.out_channels, weights = k * b.crs;
   // A block's sums: grad_w (K·C·R·S), then grad_bias (K), the sum of dout's rows, which is

@@ -15,10 +15,20 @@
 /// accumulators in registers. Every lane computes a wanted output (16 filters fill an
 /// AVX-512 vector), and no load straddles two cache lines. The vectors are pixel-major,
 /// so the results are transposed into the (K, P, Q) planes as they are stored.
+///
+/// The weight gradient turns the same idea around: the output gradient is transposed
+/// pixel-major once per image, and each of its vectors (one pixel's filters) meets the
+/// R·S inputs under that pixel's window in R·S broadcast FMAs, the R·S accumulators
+/// staying in registers over the whole image.
+///
+/// (The input gradient keeps im2col + GEMM: it has C = 6 outputs per pixel for LeNet,
+/// too few to fill the lanes.)
 #include <algorithm>
+#include <array>
 #include <utility>
 #include <vector>
 
+#include "block_sums.h"
 #include "byo/conv_gemm.h"
 #include "byo/micro_kernel.h"
 #include "threads.h"
@@ -88,11 +98,58 @@ SegmentKernel pick(int64_t pixels) {
   return pick<ROWS>(pixels, std::make_integer_sequence<int, kMaxSegment>{});
 }
 
+// ---- the weight gradient ---------------------------------------------------------------
+
+constexpr int64_t kMaxTapSide = 5;      // R, S ≤ 5: R·S accumulators in registers
+constexpr int64_t kImagesPerBlock = 8;  // a fixed grouping of the batch: the same bits
+
+struct TapPass {
+  const float* image;  // bordered, channel c
+  const float* dout;   // (P·Q, Kv·kW) pixel-major output gradient, at filter vector v
+  int64_t cols, out_h, out_w, dout_stride;
+};
+
+// acc[r][s] (filters in lanes) += Σ_{p,q} dout[p,q] · image[p + r, q + s]; added to sums
+// (R·S vectors, tap-major).
+template <int R, int S>
+void taps(const TapPass& tp, float* sums) {
+  Vec acc[R][S] = {};
+  for (int64_t p = 0; p < tp.out_h; ++p) {
+    const float* row = tp.image + p * tp.cols;
+    const float* d = tp.dout + p * tp.out_w * tp.dout_stride;
+    for (int64_t q = 0; q < tp.out_w; ++q, d += tp.dout_stride) {
+      const Vec dv = load_vec(d);
+      for (int r = 0; r < R; ++r) {
+        for (int s = 0; s < S; ++s) acc[r][s] += row[r * tp.cols + q + s] * dv;
+      }
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    for (int s = 0; s < S; ++s) {
+      float* at = sums + (r * S + s) * kW;
+      store_vec(at, load_vec(at) + acc[r][s]);
+    }
+  }
+}
+
+using TapsKernel = void (*)(const TapPass&, float*);
+
+template <int... I>
+constexpr auto taps_table(std::integer_sequence<int, I...>) {
+  return std::array<TapsKernel, sizeof...(I)>{&taps<I / kMaxTapSide + 1, I % kMaxTapSide + 1>...};
+}
+constexpr auto kTapsKernels =
+    taps_table(std::make_integer_sequence<int, kMaxTapSide * kMaxTapSide>{});
+
 }  // namespace
 
 bool conv2d_wide_applies(const ConvGeometry& g) {
   return kW >= 8 && g.in_channels > 1 && g.stride_h == 1 && g.stride_w == 1 &&
          g.out_h * g.out_w <= 1024;
+}
+
+bool conv2d_wide_grad_weight_applies(const ConvGeometry& g) {
+  return conv2d_wide_applies(g) && g.kernel_h <= kMaxTapSide && g.kernel_w <= kMaxTapSide;
 }
 
 // x is (N,C,H,W), w is (K,C,R,S), bias is (K) or null, out is (N,K,P,Q)
@@ -140,6 +197,72 @@ void conv2d_forward_wide(const ConvGeometry& g, const float* x, const float* w, 
         }
       }
     }
+  }
+}
+
+}  // namespace byo
+
+namespace byo {
+
+// x is (N,C,H,W), grad_out is (N,K,P,Q), grad_w is (K,C,R,S), grad_bias is (K) or null
+//
+// dw[k,c,r,s] = Σ_{n,p,q} dout[n,k,p,q] · x_bordered[n,c,p + r,q + s]. The output gradient
+// of an image is transposed pixel-major, so that a vector load gives one pixel's kSimdWidth
+// filters; then for each channel every pixel is one load and R·S broadcast FMAs into R·S
+// accumulators. Each block of kImagesPerBlock images sums in its own buffer, and the blocks
+// are added in block order (block_sums.h): the same bits for any thread count.
+void conv2d_grad_weight_wide(const ConvGeometry& g, const float* x, const float* grad_out,
+                             float* grad_w, float* grad_bias) {
+  const int64_t kv = filter_vectors(g), taps_per_channel = g.kernel_h * g.kernel_w;
+  const int64_t pixels = g.out_h * g.out_w, stride = kv * kW;
+  // A block's sums: per filter vector, per channel, per tap, kW filters; then the bias.
+  const int64_t weights = kv * g.in_channels * taps_per_channel * kW;
+  const int64_t blocks = (g.batch + kImagesPerBlock - 1) / kImagesPerBlock;
+  detail::BlockSums block_sums(blocks, weights + stride);
+  const TapsKernel kernel = kTapsKernels[(g.kernel_h - 1) * kMaxTapSide + g.kernel_w - 1];
+  const int threads = detail::thread_count(blocks);
+  std::vector<std::vector<float>> images = detail::per_thread<std::vector<float>>(
+      threads, static_cast<size_t>(g.in_channels * bordered_plane(g)), 0.0f);
+  std::vector<std::vector<float>> douts =
+      detail::per_thread<std::vector<float>>(threads, static_cast<size_t>(pixels * stride), 0.0f);
+#pragma omp parallel for schedule(dynamic) num_threads(threads)
+  for (int64_t block = 0; block < blocks; ++block) {
+    float* image = images[detail::this_thread()].data();
+    float* dout = douts[detail::this_thread()].data();
+    float* sums = block_sums.sums(block);
+    const int64_t end = std::min(g.batch, (block + 1) * kImagesPerBlock);
+    for (int64_t n = block * kImagesPerBlock; n < end; ++n) {
+      place_image(g, x + n * g.in_channels * g.in_h * g.in_w, image);
+      const float* go = grad_out + n * g.out_channels * pixels;
+      for (int64_t k = 0; k < g.out_channels; ++k) {
+        for (int64_t j = 0; j < pixels; ++j) dout[j * stride + k] = go[k * pixels + j];
+      }
+      for (int64_t v = 0; v < kv; ++v) {
+        for (int64_t c = 0; c < g.in_channels; ++c) {
+          const TapPass tp{image + c * bordered_plane(g),
+                           dout + v * kW,
+                           bordered_cols(g),
+                           g.out_h,
+                           g.out_w,
+                           stride};
+          kernel(tp, sums + (v * g.in_channels + c) * taps_per_channel * kW);
+        }
+        Vec bias_acc = load_vec(sums + weights + v * kW);
+        for (int64_t j = 0; j < pixels; ++j) bias_acc += load_vec(dout + j * stride + v * kW);
+        store_vec(sums + weights + v * kW, bias_acc);
+      }
+    }
+  }
+  const float* total = block_sums.total();
+  for (int64_t k = 0; k < g.out_channels; ++k) {
+    const int64_t v = k / kW, f = k % kW;
+    for (int64_t c = 0; c < g.in_channels; ++c) {
+      for (int64_t t = 0; t < taps_per_channel; ++t) {
+        grad_w[(k * g.in_channels + c) * taps_per_channel + t] =
+            total[((v * g.in_channels + c) * taps_per_channel + t) * kW + f];
+      }
+    }
+    if (grad_bias) grad_bias[k] = total[weights + v * kW + f];
   }
 }
 
