@@ -67,6 +67,14 @@ bool conv2d_wide_grad_weight_applies(const ConvGeometry& g);
 void conv2d_grad_weight_wide(const ConvGeometry& g, const float* x, const float* grad_out,
                              float* grad_w, float* grad_bias);
 
+/// @brief Whether the wide-row input gradient applies: as conv2d_wide_applies, with an
+///        output plane that, as wide as the bordered input, fits in 9 SIMD vectors.
+bool conv2d_wide_grad_input_applies(const ConvGeometry& g);
+/// @brief Input gradient for conv2d_wide_grad_input_applies(g): pixels in the lanes, each
+///        tap's sum over the filters added to the bordered gradient at its shift, no col2im.
+void conv2d_grad_input_wide(const ConvGeometry& g, const float* grad_out, const float* w,
+                            float* grad_x);
+
 /// @brief The three kernels above as a table for `conv_kernels()`.
 ConvKernels fast_conv_kernels();
 

@@ -21,8 +21,10 @@
 /// R·S inputs under that pixel's window in R·S broadcast FMAs, the R·S accumulators
 /// staying in registers over the whole image.
 ///
-/// (The input gradient keeps im2col + GEMM: it has C = 6 outputs per pixel for LeNet,
-/// too few to fill the lanes.)
+/// The input gradient has only C = 6 values per pixel for LeNet, too few to fill the
+/// lanes, so it puts pixels in the lanes instead: laid out as wide as the bordered input,
+/// every tap's contribution Σ_k w[k,c,r,s] · dout[k] is a run of whole vectors, added to
+/// the bordered gradient at the tap's shift (conv2d_grad_input_wide).
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -141,7 +143,93 @@ constexpr auto taps_table(std::integer_sequence<int, I...>) {
 constexpr auto kTapsKernels =
     taps_table(std::make_integer_sequence<int, kMaxTapSide * kMaxTapSide>{});
 
+// ---- the input gradient ----------------------------------------------------------------
+
+constexpr int64_t kMaxWideVectors = 9;  // 2 taps × 9 accumulators + loads in 32 registers
+
+int64_t wide_vectors(const ConvGeometry& g) { return (g.out_h * bordered_cols(g) + kW - 1) / kW; }
+
+// dx_b (C bordered planes) += for every tap t of every channel c, the wide plane
+// Σ_k w[k,c,t] · dout_wide[k], shifted by the tap. dout_wide is (K, V·kW): each output row
+// as wide as a bordered input row, zero past column Q and past the last row.
+template <int V>
+void scatter_taps(const ConvGeometry& g, const float* dout_wide, const float* w, float* dx_b) {
+  const int64_t cols = bordered_cols(g), plane = bordered_plane(g);
+  const int64_t taps = g.kernel_h * g.kernel_w, chw = g.in_channels * taps;
+  for (int64_t c = 0; c < g.in_channels; ++c) {
+    for (int64_t t = 0; t < taps; t += 2) {
+      const bool two = t + 1 < taps;
+      Vec a0[V] = {}, a1[V] = {};
+      for (int64_t k = 0; k < g.out_channels; ++k) {
+        const float u0 = w[k * chw + c * taps + t], u1 = two ? w[k * chw + c * taps + t + 1] : 0;
+        const float* d = dout_wide + k * V * kW;
+        for (int v = 0; v < V; ++v) {
+          const Vec dv = load_vec(d + v * kW);
+          a0[v] += u0 * dv;
+          a1[v] += u1 * dv;
+        }
+      }
+      float* at = dx_b + c * plane + (t / g.kernel_w) * cols + t % g.kernel_w;
+      for (int v = 0; v < V; ++v) store_vec(at + v * kW, load_vec(at + v * kW) + a0[v]);
+      if (!two) continue;
+      at = dx_b + c * plane + ((t + 1) / g.kernel_w) * cols + (t + 1) % g.kernel_w;
+      for (int v = 0; v < V; ++v) store_vec(at + v * kW, load_vec(at + v * kW) + a1[v]);
+    }
+  }
+}
+
+using ScatterKernel = void (*)(const ConvGeometry&, const float*, const float*, float*);
+
+template <int... V>
+constexpr auto scatter_table(std::integer_sequence<int, V...>) {
+  return std::array<ScatterKernel, sizeof...(V)>{&scatter_taps<V + 1>...};
+}
+constexpr auto kScatterKernels = scatter_table(std::make_integer_sequence<int, kMaxWideVectors>{});
+
 }  // namespace
+
+bool conv2d_wide_grad_input_applies(const ConvGeometry& g) {
+  return conv2d_wide_applies(g) && wide_vectors(g) <= kMaxWideVectors;
+}
+
+// grad_out is (N,K,P,Q), w is (K,C,R,S), grad_x is (N,C,H,W)
+//
+// dx[c, p + r, q + s] += Σ_k w[k,c,r,s] · dout[k,p,q], in the bordered frame: the output
+// gradient is laid out wide (rows as long as a bordered input row, zeros past Q), so that
+// for every tap the sum over k is a few whole vectors, added to the bordered gradient at
+// the tap's shift. Then the inside of the border is the input gradient.
+void conv2d_grad_input_wide(const ConvGeometry& g, const float* grad_out, const float* w,
+                            float* grad_x) {
+  const int64_t cols = bordered_cols(g), plane = bordered_plane(g), vectors = wide_vectors(g);
+  const int64_t pixels = g.out_h * g.out_w;
+  const ScatterKernel kernel = kScatterKernels[static_cast<size_t>(vectors - 1)];
+  // The last tap's vectors reach (R − 1)·Wb + S − 1 + V·kW floats past its channel's start.
+  const auto dx_floats =
+      static_cast<size_t>(g.in_channels * plane + g.kernel_h * cols + g.kernel_w + vectors * kW);
+  const int threads = detail::thread_count(g.batch);
+  std::vector<detail::AlignedFloats> dxs =
+      detail::per_thread<detail::AlignedFloats>(threads, dx_floats, 0.0f);
+  std::vector<detail::AlignedFloats> douts = detail::per_thread<detail::AlignedFloats>(
+      threads, static_cast<size_t>(g.out_channels * vectors * kW), 0.0f);
+#pragma omp parallel for schedule(dynamic) num_threads(threads)
+  for (int64_t n = 0; n < g.batch; ++n) {
+    detail::AlignedFloats& dx_b = dxs[detail::this_thread()];
+    float* dout = douts[detail::this_thread()].data();
+    for (int64_t k = 0; k < g.out_channels; ++k) {  // columns past Q stay zero
+      const float* go = grad_out + (n * g.out_channels + k) * pixels;
+      for (int64_t p = 0; p < g.out_h; ++p) {
+        std::copy_n(go + p * g.out_w, g.out_w, dout + k * vectors * kW + p * cols);
+      }
+    }
+    std::fill(dx_b.begin(), dx_b.end(), 0.0f);
+    kernel(g, dout, w, dx_b.data());
+    for (int64_t c = 0; c < g.in_channels; ++c) {
+      const float* src = dx_b.data() + c * plane + g.pad_h * cols + g.pad_w;
+      float* dst = grad_x + (n * g.in_channels + c) * g.in_h * g.in_w;
+      for (int64_t h = 0; h < g.in_h; ++h) std::copy_n(src + h * cols, g.in_w, dst + h * g.in_w);
+    }
+  }
+}
 
 bool conv2d_wide_applies(const ConvGeometry& g) {
   return kW >= 8 && g.in_channels > 1 && g.stride_h == 1 && g.stride_w == 1 &&
@@ -157,18 +245,18 @@ void conv2d_forward_wide(const ConvGeometry& g, const float* x, const float* w, 
                          float* out) {
   const int64_t taps = g.in_channels * g.kernel_h * g.kernel_w, kv = filter_vectors(g);
   // Weights as (tap, K rounded up to whole vectors), zero for filters past K; the bias too.
-  std::vector<float> wt(static_cast<size_t>(taps * kv * kW), 0.0f);
-  std::vector<float> padded_bias(static_cast<size_t>(kv * kW), 0.0f);
+  detail::AlignedFloats wt(static_cast<size_t>(taps * kv * kW), 0.0f);
+  detail::AlignedFloats padded_bias(static_cast<size_t>(kv * kW), 0.0f);
   for (int64_t k = 0; k < g.out_channels; ++k) {
     for (int64_t t = 0; t < taps; ++t) wt[static_cast<size_t>(t * kv * kW + k)] = w[k * taps + t];
     if (bias) padded_bias[static_cast<size_t>(k)] = bias[k];
   }
   const int64_t cols = bordered_cols(g), plane_out = g.out_h * g.out_w;
   const int threads = detail::thread_count(g.batch);
-  std::vector<std::vector<float>> images = detail::per_thread<std::vector<float>>(
+  std::vector<detail::AlignedFloats> images = detail::per_thread<detail::AlignedFloats>(
       threads, static_cast<size_t>(g.in_channels * bordered_plane(g)), 0.0f);
-  std::vector<std::vector<float>> results =
-      detail::per_thread<std::vector<float>>(threads, static_cast<size_t>(2 * kMaxSegment * kW));
+  std::vector<detail::AlignedFloats> results =
+      detail::per_thread<detail::AlignedFloats>(threads, static_cast<size_t>(2 * kMaxSegment * kW));
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
   for (int64_t n = 0; n < g.batch; ++n) {
     float* image = images[detail::this_thread()].data();
@@ -221,10 +309,10 @@ void conv2d_grad_weight_wide(const ConvGeometry& g, const float* x, const float*
   detail::BlockSums block_sums(blocks, weights + stride);
   const TapsKernel kernel = kTapsKernels[(g.kernel_h - 1) * kMaxTapSide + g.kernel_w - 1];
   const int threads = detail::thread_count(blocks);
-  std::vector<std::vector<float>> images = detail::per_thread<std::vector<float>>(
+  std::vector<detail::AlignedFloats> images = detail::per_thread<detail::AlignedFloats>(
       threads, static_cast<size_t>(g.in_channels * bordered_plane(g)), 0.0f);
-  std::vector<std::vector<float>> douts =
-      detail::per_thread<std::vector<float>>(threads, static_cast<size_t>(pixels * stride), 0.0f);
+  std::vector<detail::AlignedFloats> douts =
+      detail::per_thread<detail::AlignedFloats>(threads, static_cast<size_t>(pixels * stride), 0.0f);
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
   for (int64_t block = 0; block < blocks; ++block) {
     float* image = images[detail::this_thread()].data();
