@@ -165,6 +165,44 @@ void conv2d_grad_input_direct(const ConvGeometry& g, const float* grad_out, cons
 
 namespace {
 
+// The weight gradient's inner loop: kGradFilters filters × up to kGradTaps taps of one
+// kernel row, 15 independent accumulators that stay in registers over a whole image (one
+// accumulator per tap would be a chain of dependent FMAs, waiting on each other).
+constexpr int64_t kGradFilters = 3;
+constexpr int64_t kGradTaps = 5;
+
+struct RowTaps {
+  const float* image;  // bordered plane at (row r, column s0)
+  const float* dout;   // kGradFilters planes of out_h rows × width floats
+  int64_t out_h, width, cols;
+};
+
+// acc[f][s] = Σ_{p,b} dout[f][p][b] · image[p·cols + b + s], vectors of kW lanes.
+template <int S>
+void row_taps(const RowTaps& rt, Vec (*acc)[kGradTaps]) {
+  Vec a[kGradFilters][S] = {};
+  const int64_t plane = rt.out_h * rt.width;
+  for (int64_t p = 0; p < rt.out_h; ++p) {
+    const float* xrow = rt.image + p * rt.cols;
+    const float* drow = rt.dout + p * rt.width;
+    for (int64_t b = 0; b < rt.width; b += kW) {
+      Vec xv[S];
+      for (int s = 0; s < S; ++s) xv[s] = load_vec(xrow + b + s);
+      for (int64_t f = 0; f < kGradFilters; ++f) {
+        const Vec dv = load_vec(drow + f * plane + b);
+        for (int s = 0; s < S; ++s) a[f][s] += dv * xv[s];
+      }
+    }
+  }
+  for (int64_t f = 0; f < kGradFilters; ++f) {
+    for (int s = 0; s < S; ++s) acc[f][s] = a[f][s];
+  }
+}
+
+using RowTapsKernel = void (*)(const RowTaps&, Vec (*)[kGradTaps]);
+constexpr RowTapsKernel kRowTaps[] = {&row_taps<1>, &row_taps<2>, &row_taps<3>, &row_taps<4>,
+                                      &row_taps<5>};
+
 // One image's share of the weight and bias gradients, added to `lanes` (dw lanes (K, R, S),
 // then db lanes (K), kW each). image is the bordered input plane, `cols` floats a row;
 // dout is the output gradient, its rows padded to `width` floats and its filters to whole
@@ -173,7 +211,6 @@ namespace {
 [[gnu::always_inline]] inline void add_image(const ConvGeometry& g, const float* __restrict image,
                                              int64_t cols, const float* __restrict dout,
                                              int64_t width, float* __restrict lanes) {
-  const int64_t chunks = (g.out_channels + kFilters - 1) / kFilters;
   float* bias_lanes = lanes + g.out_channels * g.kernel_h * g.kernel_w * kW;
   for (int64_t k = 0; k < g.out_channels; ++k) {
     const float* dk = dout + k * g.out_h * width;
@@ -181,25 +218,18 @@ namespace {
     for (int64_t i = 0; i < g.out_h * width; i += kW) db += load_vec(dk + i);
     store_vec(bias_lanes + k * kW, db);
   }
-  for (int64_t chunk = 0; chunk < chunks; ++chunk) {
-    const float* dc = dout + chunk * kFilters * g.out_h * width;
-    const int64_t k0 = chunk * kFilters, filters = std::min(kFilters, g.out_channels - k0);
+  for (int64_t k0 = 0; k0 < g.out_channels; k0 += kGradFilters) {
+    const int64_t filters = std::min(kGradFilters, g.out_channels - k0);
     for (int64_t r = 0; r < g.kernel_h; ++r) {
-      for (int64_t s = 0; s < g.kernel_w; ++s) {
-        Vec acc[kFilters] = {};
-        for (int64_t p = 0; p < g.out_h; ++p) {
-          const float* xrow = image + (p + r) * cols + s;
-          const float* drow = dc + p * width;
-          for (int64_t b = 0; b < width; b += kW) {
-            const Vec xv = load_vec(xrow + b);
-            for (int64_t f = 0; f < kFilters; ++f) {
-              acc[f] += load_vec(drow + f * g.out_h * width + b) * xv;
-            }
-          }
-        }
+      for (int64_t s0 = 0; s0 < g.kernel_w; s0 += kGradTaps) {
+        const RowTaps rt{image + r * cols + s0, dout + k0 * g.out_h * width, g.out_h, width, cols};
+        Vec acc[kGradFilters][kGradTaps];
+        kRowTaps[static_cast<size_t>(std::min(kGradTaps, g.kernel_w - s0) - 1)](rt, acc);
         for (int64_t f = 0; f < filters; ++f) {
-          float* at = lanes + (((k0 + f) * g.kernel_h + r) * g.kernel_w + s) * kW;
-          store_vec(at, load_vec(at) + acc[f]);
+          for (int64_t s = s0; s < std::min(g.kernel_w, s0 + kGradTaps); ++s) {
+            float* at = lanes + (((k0 + f) * g.kernel_h + r) * g.kernel_w + s) * kW;
+            store_vec(at, load_vec(at) + acc[f][s - s0]);
+          }
         }
       }
     }
