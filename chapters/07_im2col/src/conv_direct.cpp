@@ -91,23 +91,32 @@ void conv2d_forward_direct(const ConvGeometry& g, const float* x, const float* w
         const float* wc = packed.data() + chunk * taps * kFilters;
         const int64_t k0 = chunk * kFilters, filters = std::min(kFilters, g.out_channels - k0);
         for (int64_t p = 0; p < g.out_h; ++p) {
-          for (int64_t b = 0; b < blocks; ++b) {
-            Vec acc[kFilters];
+          // Two vectors of the row at a time: 12 independent accumulators keep both FMA
+          // units busy (6 would wait on each other). A second vector past the row's end is
+          // computed from the slack and not stored.
+          for (int64_t b = 0; b < blocks; b += 2) {
+            Vec acc[kFilters][2];
             for (int64_t f = 0; f < kFilters; ++f) {
-              acc[f] = Vec{} + (bias && f < filters ? bias[k0 + f] : 0.0f);
+              acc[f][0] = acc[f][1] = Vec{} + (bias && f < filters ? bias[k0 + f] : 0.0f);
             }
             for (int64_t r = 0; r < g.kernel_h; ++r) {
               const float* row = image.data.data() + (p + r) * cols + b * kW;
               for (int64_t s = 0; s < g.kernel_w; ++s) {
-                const Vec xv = load_vec(row + s);
+                const Vec x0 = load_vec(row + s), x1 = load_vec(row + s + kW);
                 const float* wt = wc + (r * g.kernel_w + s) * kFilters;
-                for (int64_t f = 0; f < kFilters; ++f) acc[f] += wt[f] * xv;
+                for (int64_t f = 0; f < kFilters; ++f) {
+                  acc[f][0] += wt[f] * x0;
+                  acc[f][1] += wt[f] * x1;
+                }
               }
             }
-            const int64_t lanes = std::min(kW, g.out_w - b * kW);
-            for (int64_t f = 0; f < filters; ++f) {
-              store_lanes(out + (n * g.out_channels + k0 + f) * plane_out + p * g.out_w + b * kW,
-                          acc[f], lanes);
+            for (int64_t half = 0; half < 2 && b + half < blocks; ++half) {
+              const int64_t lanes = std::min(kW, g.out_w - (b + half) * kW);
+              for (int64_t f = 0; f < filters; ++f) {
+                store_lanes(
+                    out + (n * g.out_channels + k0 + f) * plane_out + p * g.out_w + (b + half) * kW,
+                    acc[f][half], lanes);
+              }
             }
           }
         }
