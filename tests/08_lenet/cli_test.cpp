@@ -551,22 +551,22 @@ TEST_F(LenetCli, ShowWritesFiltersAndFeatureMaps) {
 }
 
 TEST_F(LenetCli, BenchPrintsSpeedAndPeakMemory) {
-  const Result r = run({"bench", "--data", mnist_dir(), "--limit", "256", "--threads", "1",
+  const Result r = run({"bench", "--data", mnist_dir(), "--limit", "256", "--threads", "2",
                         "--inference-runs", "1"});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(r.says("images/s")) << r.out;
   EXPECT_TRUE(r.says("median of 1")) << r.out;
   EXPECT_TRUE(r.says("peak memory")) << r.out;
   EXPECT_TRUE(r.says("one test image (batch 1, median of 200)")) << r.out;
-  EXPECT_TRUE(r.says("fewer while other processes keep cores busy")) << r.out;
+  EXPECT_TRUE(r.says("2 threads (fewer while other processes keep cores busy)")) << r.out;
 }
 
 TEST_F(LenetCli, BenchProfileShowsLayersAndDrawsTheRoofline) {
   const Result r =
-      run({"bench", "--data", mnist_dir(), "--limit", "256", "--threads", "1", "--inference-runs",
+      run({"bench", "--data", mnist_dir(), "--limit", "256", "--threads", "2", "--inference-runs",
            "1", "--latency-runs", "3", "--fixed-threads", "--roofline", path("roof.svg")});
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_TRUE(r.says("(fixed)")) << r.out;
+  EXPECT_TRUE(r.says("2 threads (fixed)")) << r.out;
   EXPECT_TRUE(r.says("kernel profile of the last epoch (256 images, 4 steps)")) << r.out;
   // conv2's three passes, by per-image shape, and the time no kernel accounts for.
   for (const char* row : {"forward   conv", "conv grad input", "conv grad weight",

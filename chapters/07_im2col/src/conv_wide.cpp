@@ -311,8 +311,8 @@ void conv2d_grad_weight_wide(const ConvGeometry& g, const float* x, const float*
   const int threads = detail::thread_count(blocks);
   std::vector<detail::AlignedFloats> images = detail::per_thread<detail::AlignedFloats>(
       threads, static_cast<size_t>(g.in_channels * bordered_plane(g)), 0.0f);
-  std::vector<detail::AlignedFloats> douts =
-      detail::per_thread<detail::AlignedFloats>(threads, static_cast<size_t>(pixels * stride), 0.0f);
+  std::vector<detail::AlignedFloats> douts = detail::per_thread<detail::AlignedFloats>(
+      threads, static_cast<size_t>(pixels * stride), 0.0f);
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
   for (int64_t block = 0; block < blocks; ++block) {
     float* image = images[detail::this_thread()].data();

@@ -2,6 +2,7 @@
 /// @brief The roofs of a roofline measured on this machine, the profile's table, and its
 ///        picture.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <ostream>
@@ -34,9 +35,14 @@ double attainable(const Roofs& roofs, double intensity) {
   return std::min(roofs.gflops, intensity * roofs.gbytes_per_second);
 }
 
+// "conv grad input 6×14×14", "max pool fwd 16×10×10": short enough to sit beside a dot.
 std::string label(const KernelRow& row) {
-  const std::string pass = row.pass == "forward" ? "fwd " : row.pass == "backward" ? "bwd " : "";
-  return pass + row.kernel + " " + row.shape;
+  const std::string input = row.shape.substr(0, row.shape.find(' '));
+  std::string pass;
+  if (row.kernel.find("grad") == std::string::npos && row.pass != "other") {
+    pass = row.pass == "forward" ? " fwd" : " bwd";
+  }
+  return row.kernel + pass + " " + input;
 }
 
 std::string fmt(double v, int decimals) { return format_fixed(v, decimals); }
@@ -118,7 +124,7 @@ std::string roofline_svg(const std::vector<KernelRow>& rows, const Roofs& roofs,
   for (const KernelRow& r : rows) {
     if (r.intensity() <= 0 || r.gflops() <= 0) continue;
     x_lo = std::min(x_lo, r.intensity());
-    x_hi = std::max(x_hi, r.intensity());
+    x_hi = std::max(x_hi, 8 * r.intensity());  // room for labels on the right
     y_lo = std::min(y_lo, r.gflops());
   }
   const double dx_lo = std::floor(std::log10(x_lo)), dx_hi = std::ceil(std::log10(x_hi)),
@@ -167,21 +173,33 @@ std::string roofline_svg(const std::vector<KernelRow>& rows, const Roofs& roofs,
     << "\" text-anchor=\"end\" fill=\"#b22\">peak " << fmt(roofs.gflops, 0) << " GFLOP/s</text>\n"
     << "<text x=\"" << px(x_start) + 6 << "\" y=\"" << py(y0) - 8 << "\" fill=\"#b22\">"
     << fmt(roofs.gbytes_per_second, 0) << " GB/s</text>\n";
-  // One dot per row, its area its share of the time.
+  // One dot per row, its area its share of the time; the larger ones labelled, each label
+  // moved down until it clears the ones placed before it.
+  std::vector<std::array<double, 4>> placed;  // x0, y0, x1, y1 of each label
   for (const KernelRow& r : rows) {
     if (r.intensity() <= 0 || r.gflops() <= 0) continue;
     const double share = r.seconds / total_seconds;
-    const double x = px(r.intensity()), y = py(r.gflops());
-    s << "<circle cx=\"" << x << "\" cy=\"" << y << "\" r=\"" << 2 + 30 * std::sqrt(share)
-      << "\" fill=\""
-      << (r.pass == "backward"  ? "#2a6"
-          : r.pass == "forward" ? "#36c"
-                                : "#888")
+    const double x = px(r.intensity()), y = py(r.gflops()), radius = 2 + 30 * std::sqrt(share);
+    const char* colour = r.pass == "backward" ? "#2a6" : r.pass == "forward" ? "#36c" : "#888";
+    s << "<circle cx=\"" << x << "\" cy=\"" << y << "\" r=\"" << radius << "\" fill=\"" << colour
       << "\" fill-opacity=\"0.55\"/>\n";
-    if (share >= 0.03) {
-      s << "<text x=\"" << x + 6 << "\" y=\"" << y - 4 << "\">" << label(r) << " ("
-        << fmt(100 * share, 0) << "%)</text>\n";
+    if (share < 0.03) continue;
+    const std::string text = label(r) + " (" + fmt(100 * share, 0) + "%)";
+    const double width = 6.0 * static_cast<double>(display_width(text));  // DejaVu Sans 11
+    const bool left = x + radius + width > kWidth - kRight;               // no room on the right
+    const double x0 = left ? x - radius - 3 - width : x + radius + 3;
+    double y0 = y - 6;
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (const auto& b : placed) {
+        if (x0 < b[2] && b[0] < x0 + width && y0 < b[3] && b[1] < y0 + 13) {
+          y0 = b[3] + 1;
+          moved = true;
+        }
+      }
     }
+    placed.push_back({x0, y0, x0 + width, y0 + 13});
+    s << "<text x=\"" << x0 << "\" y=\"" << y0 + 10 << "\">" << text << "</text>\n";
   }
   s << "<text x=\"" << kLeft + 8 << "\" y=\"" << kTop + 14
     << "\"><tspan fill=\"#36c\">● forward</tspan>  <tspan fill=\"#2a6\">● backward</tspan>  "

@@ -104,8 +104,9 @@ int run_bench(const BenchFlags& f) {
       {.batch_size = c.run.batch_size, .shuffle = true, .seed = c.run.seed, .limit = c.run.limit});
   std::cout << "lenet bench: LeNet-5 " << f.variant << ", batch " << c.run.batch_size << ", "
             << c.run.optimizer << ", " << num_threads() << " thread"
-            << (num_threads() == 1 ? "" : "s")
-            << (thread_adaptation() ? " (fewer while other processes keep cores busy)" : " (fixed)")
+            << (num_threads() == 1    ? ""
+                : thread_adaptation() ? "s (fewer while other processes keep cores busy)"
+                                      : "s (fixed)")
             << ", " << loader.num_examples() << " training images per epoch\n";
 
   Table table({"what", "seconds", "images/s"});
@@ -137,7 +138,8 @@ int run_bench(const BenchFlags& f) {
     std::vector<double> sorted = epoch_seconds;
     std::sort(sorted.begin(), sorted.end());
     const size_t mid = sorted.size() / 2;  // as Python's statistics.median, for bench_torch.py
-    const double median = sorted.size() % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    const double median =
+        sorted.size() % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     table.add_row({"train epoch (median)", format_fixed(median, 3),
                    format_fixed(static_cast<double>(loader.num_examples()) / median, 0)});
   }
