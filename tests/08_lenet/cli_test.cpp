@@ -579,6 +579,17 @@ TEST_F(LenetCli, BenchProfileShowsLayersAndDrawsTheRoofline) {
   EXPECT_NE(svg.find("</svg>"), std::string::npos);
 }
 
+// A run that fails leaves an existing picture as it was, and creates none.
+TEST_F(LenetCli, BenchThatFailsLosesNoPicture) {
+  std::ofstream(path("old.svg")) << "keep me";
+  Result r = run({"bench", "--data", path("no-mnist"), "--roofline", path("old.svg")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(read_file(path("old.svg")), "keep me");
+  r = run({"bench", "--data", path("no-mnist"), "--roofline", path("new.svg")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_FALSE(fs::exists(path("new.svg")));
+}
+
 TEST_F(LenetCli, BenchRefusesAnUnwritableRooflineBeforeTraining) {
   const Result r = run({"bench", "--data", mnist_dir(), "--limit", "256", "--threads", "1",
                         "--roofline", path("no/such/dir/roof.svg")});

@@ -16,7 +16,6 @@
 #include <cmath>
 #include <fstream>
 #include <mutex>
-#include <sstream>
 #include <string>
 
 #include <sys/resource.h>

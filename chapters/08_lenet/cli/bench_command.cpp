@@ -2,6 +2,7 @@
 /// @brief `lenet bench`: training epochs and inference over the test set, timed, with the
 ///        process's peak memory.
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -39,7 +40,7 @@ struct BenchFlags {
 };
 
 // The last epoch's kernel profile, its table and, if asked, its roofline picture.
-void report_profile(const BenchFlags& f, std::ofstream& picture, const KernelProfile& profile,
+void report_profile(const BenchFlags& f, const KernelProfile& profile,
                     const AllocatorCounts& before, double epoch_seconds, int64_t images,
                     int64_t steps) {
   const AllocatorCounts after = allocator_counts();
@@ -56,6 +57,7 @@ void report_profile(const BenchFlags& f, std::ofstream& picture, const KernelPro
   const std::string title = "LeNet-5 " + f.variant + ", one training epoch, " +
                             std::to_string(num_threads()) + " thread" +
                             (num_threads() == 1 ? "" : "s");
+  std::ofstream picture(f.roofline, std::ios::binary | std::ios::trunc);
   picture << roofline_svg(rows, roofs, epoch_seconds, title);
   picture.close();
   BYO_CHECK(picture.good()) << "cannot write the roofline picture to " << f.roofline;
@@ -85,11 +87,13 @@ double one_image_seconds(models::LeNet5& model, const data::MNIST& test_set, int
 int run_bench(const BenchFlags& f) {
   if (f.threads) set_num_threads(*f.threads);
   if (f.fixed_threads) set_thread_adaptation(false);
-  // Opened first: a path that cannot be written fails now, not after the epochs.
-  std::ofstream picture;
+  // A path that cannot be written fails now, not after the epochs; opened to append, so
+  // that an existing file is only replaced once the picture is ready.
   if (!f.roofline.empty()) {
-    picture.open(f.roofline, std::ios::binary);
-    BYO_CHECK(picture.is_open()) << "cannot write the roofline picture to " << f.roofline;
+    const bool existed = std::filesystem::exists(f.roofline);
+    BYO_CHECK(std::ofstream(f.roofline, std::ios::app).is_open())
+        << "cannot write the roofline picture to " << f.roofline;
+    if (!existed) std::filesystem::remove(f.roofline);
   }
   TrainConfig c = default_config(models::parse_variant(f.variant));
   if (f.batch_size) c.run.batch_size = *f.batch_size;
@@ -145,8 +149,7 @@ int run_bench(const BenchFlags& f) {
   }
   if (profile) {
     table.print(std::cout);
-    report_profile(f, picture, *profile, before, epoch_seconds.back(), loader.num_examples(),
-                   steps);
+    report_profile(f, *profile, before, epoch_seconds.back(), loader.num_examples(), steps);
     profile.reset();
     table = Table({"what", "seconds", "images/s"});
     std::cout << "\n";
