@@ -49,17 +49,18 @@ void conv2d_grad_input_direct(const ConvGeometry& g, const float* grad_out, cons
 void conv2d_grad_weight_direct(const ConvGeometry& g, const float* x, const float* grad_out,
                                float* grad_w, float* grad_bias);
 
-/// @brief Whether the wide-row kernel below applies: stride 1, padding smaller than the
-///        kernel, several input channels, and an output plane that, computed as wide as the
-///        bordered input, fits in 9 SIMD vectors (LeNet's second layer). The forward above
+/// @brief Whether the forward below applies: several input channels, stride 1, SIMD
+///        vectors of 8 floats or more, and at most 1024 output pixels per plane (small
+///        layers such as LeNet's second, the kind it was measured on). The forward above
 ///        then calls it.
 bool conv2d_wide_applies(const ConvGeometry& g);
-/// @brief Wide-row forward for conv2d_wide_applies(g): every tap of every channel one run
-///        of consecutive loads and FMAs over the whole plane, no im2col (src/conv_wide.cpp).
+/// @brief Forward for conv2d_wide_applies(g), the filters in the SIMD lanes: per tap one
+///        vector of weights and a broadcast FMA per output pixel, no im2col
+///        (src/conv_wide.cpp).
 void conv2d_forward_wide(const ConvGeometry& g, const float* x, const float* w, const float* bias,
                          float* out);
 
-/// @brief Whether the wide-row weight gradient applies: as conv2d_wide_applies, with
+/// @brief Whether the weight gradient below applies: as conv2d_wide_applies, with
 ///        kernels of at most 5×5.
 bool conv2d_wide_grad_weight_applies(const ConvGeometry& g);
 /// @brief Weight and bias gradient for conv2d_wide_grad_weight_applies(g), the filters in

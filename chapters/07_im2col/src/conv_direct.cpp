@@ -249,12 +249,13 @@ constexpr RowTapsKernel kRowTaps[] = {&row_taps<1>, &row_taps<2>, &row_taps<3>, 
 
 // x is (N,1,H,W), grad_out is (N,K,P,Q), grad_w is (K,1,R,S), grad_bias is (K) or null
 //
-// dw[k,r,s] = Σ_{n,p,q} dout[n,k,p,q] · x_padded[n, p + r, q + s]: for each tap (r, s),
-// kFilters filters at a time share every load of the image (add_image). The output
-// gradient is copied with its rows zero-padded to whole vectors (and zero rows for filters
-// past K), so lanes past Q add nothing. The batch is summed in blocks of kImagesPerBlock
-// images, added in block order at the end (block_sums.h): the same bits for any thread
-// count.
+// dw[k,r,s] = Σ_{n,p,q} dout[n,k,p,q] · x_padded[n, p + r, q + s]: kGradFilters filters and
+// up to kGradTaps taps of one kernel row at a time, in registers over the whole image
+// (add_image, row_taps). The output gradient is copied with its rows zero-padded to whole
+// vectors (and zero rows for filters past K, up to whole chunks of kFilters, which cover
+// whole groups of kGradFilters), so lanes past Q add nothing. The batch is summed in blocks of
+// kImagesPerBlock images, added in block order at the end (block_sums.h): the same bits for any
+// thread count.
 void conv2d_grad_weight_direct(const ConvGeometry& g, const float* x, const float* grad_out,
                                float* grad_w, float* grad_bias) {
   const int64_t rows = g.in_h + 2 * g.pad_h, cols = g.in_w + 2 * g.pad_w;

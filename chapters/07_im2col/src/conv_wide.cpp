@@ -231,6 +231,7 @@ void conv2d_grad_input_wide(const ConvGeometry& g, const float* grad_out, const 
   }
 }
 
+// Small planes only: the kernels were built and measured for LeNet's conv2 (100 pixels).
 bool conv2d_wide_applies(const ConvGeometry& g) {
   return kW >= 8 && g.in_channels > 1 && g.stride_h == 1 && g.stride_w == 1 &&
          g.out_h * g.out_w <= 1024;
