@@ -64,6 +64,56 @@ bool conv2d_direct_applies(const ConvGeometry& g) {
          g.pad_w < g.kernel_w;
 }
 
+namespace {
+
+// One image and one chunk of kFilters filters of the forward pass.
+struct ForwardChunk {
+  const float* image;  // the bordered input plane, `cols` floats a row
+  const float* w;      // (tap, kFilters) weights of the chunk
+  const float* bias;   // the chunk's first bias, or null
+  float* out;          // the chunk's first output plane
+  int64_t cols, filters, out_h, out_w, kernel_h, kernel_w;
+};
+
+// kR × kS is the window when known at compile time (else 0): then the tap loops unroll
+// into straight-line FMAs with the weights as memory operands, twice as fast as the
+// loops with bounds known only at run time (measured on LeNet's 5×5).
+template <int64_t kR, int64_t kS>
+void forward_chunk(const ForwardChunk& c) {
+  const int64_t kernel_h = kR > 0 ? kR : c.kernel_h, kernel_w = kS > 0 ? kS : c.kernel_w;
+  const int64_t blocks = blocks_of(c.out_w), plane_out = c.out_h * c.out_w;
+  for (int64_t p = 0; p < c.out_h; ++p) {
+    // Two vectors of the row at a time: 12 independent accumulators keep both FMA units
+    // busy (6 would wait on each other). A second vector past the row's end is computed
+    // from the slack and not stored.
+    for (int64_t b = 0; b < blocks; b += 2) {
+      Vec acc[kFilters][2];
+      for (int64_t f = 0; f < kFilters; ++f) {
+        acc[f][0] = acc[f][1] = Vec{} + (c.bias && f < c.filters ? c.bias[f] : 0.0f);
+      }
+      for (int64_t r = 0; r < kernel_h; ++r) {
+        const float* row = c.image + (p + r) * c.cols + b * kW;
+        for (int64_t s = 0; s < kernel_w; ++s) {
+          const Vec x0 = load_vec(row + s), x1 = load_vec(row + s + kW);
+          const float* wt = c.w + (r * kernel_w + s) * kFilters;
+          for (int64_t f = 0; f < kFilters; ++f) {
+            acc[f][0] += wt[f] * x0;
+            acc[f][1] += wt[f] * x1;
+          }
+        }
+      }
+      for (int64_t half = 0; half < 2 && b + half < blocks; ++half) {
+        const int64_t lanes = std::min(kW, c.out_w - (b + half) * kW);
+        for (int64_t f = 0; f < c.filters; ++f) {
+          store_lanes(c.out + f * plane_out + p * c.out_w + (b + half) * kW, acc[f][half], lanes);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
 // x is (N,1,H,W), w is (K,1,R,S), bias is (K) or null, out is (N,K,P,Q)
 void conv2d_forward_direct(const ConvGeometry& g, const float* x, const float* w, const float* bias,
                            float* out) {
@@ -77,49 +127,23 @@ void conv2d_forward_direct(const ConvGeometry& g, const float* x, const float* w
           w[k * taps + t];
     }
   }
+  const auto chunk_kernel =
+      g.kernel_h == 5 && g.kernel_w == 5 ? &forward_chunk<5, 5> : &forward_chunk<0, 0>;
   const int64_t rows = g.in_h + 2 * g.pad_h, cols = g.in_w + 2 * g.pad_w;
-  const int64_t blocks = blocks_of(g.out_w), plane_out = g.out_h * g.out_w;
   const int threads = detail::thread_count(g.batch);
   std::vector<Bordered> images = detail::per_thread<Bordered>(threads, 1, rows, cols);
 #pragma omp parallel num_threads(threads)
   {
     Bordered& image = images[detail::this_thread()];
-#pragma omp for schedule(dynamic)
+#pragma omp for schedule(static)
     for (int64_t n = 0; n < g.batch; ++n) {
       image.place(0, rows, x + n * g.in_h * g.in_w, g.in_h, g.in_w, g.pad_h, g.pad_w);
       for (int64_t chunk = 0; chunk < chunks; ++chunk) {
-        const float* wc = packed.data() + chunk * taps * kFilters;
-        const int64_t k0 = chunk * kFilters, filters = std::min(kFilters, g.out_channels - k0);
-        for (int64_t p = 0; p < g.out_h; ++p) {
-          // Two vectors of the row at a time: 12 independent accumulators keep both FMA
-          // units busy (6 would wait on each other). A second vector past the row's end is
-          // computed from the slack and not stored.
-          for (int64_t b = 0; b < blocks; b += 2) {
-            Vec acc[kFilters][2];
-            for (int64_t f = 0; f < kFilters; ++f) {
-              acc[f][0] = acc[f][1] = Vec{} + (bias && f < filters ? bias[k0 + f] : 0.0f);
-            }
-            for (int64_t r = 0; r < g.kernel_h; ++r) {
-              const float* row = image.data.data() + (p + r) * cols + b * kW;
-              for (int64_t s = 0; s < g.kernel_w; ++s) {
-                const Vec x0 = load_vec(row + s), x1 = load_vec(row + s + kW);
-                const float* wt = wc + (r * g.kernel_w + s) * kFilters;
-                for (int64_t f = 0; f < kFilters; ++f) {
-                  acc[f][0] += wt[f] * x0;
-                  acc[f][1] += wt[f] * x1;
-                }
-              }
-            }
-            for (int64_t half = 0; half < 2 && b + half < blocks; ++half) {
-              const int64_t lanes = std::min(kW, g.out_w - (b + half) * kW);
-              for (int64_t f = 0; f < filters; ++f) {
-                store_lanes(
-                    out + (n * g.out_channels + k0 + f) * plane_out + p * g.out_w + (b + half) * kW,
-                    acc[f][half], lanes);
-              }
-            }
-          }
-        }
+        const int64_t k0 = chunk * kFilters;
+        chunk_kernel(
+            {image.data.data(), packed.data() + chunk * taps * kFilters, bias ? bias + k0 : nullptr,
+             out + (n * g.out_channels + k0) * g.out_h * g.out_w, cols,
+             std::min(kFilters, g.out_channels - k0), g.out_h, g.out_w, g.kernel_h, g.kernel_w});
       }
     }
   }
@@ -140,7 +164,7 @@ void conv2d_grad_input_direct(const ConvGeometry& g, const float* grad_out, cons
 #pragma omp parallel num_threads(threads)
   {
     Bordered& dout = douts[detail::this_thread()];
-#pragma omp for schedule(dynamic)
+#pragma omp for schedule(static)
     for (int64_t n = 0; n < g.batch; ++n) {
       for (int64_t k = 0; k < g.out_channels; ++k) {
         dout.place(k, rows, grad_out + (n * g.out_channels + k) * plane_out, g.out_h, g.out_w, top,
@@ -273,7 +297,7 @@ void conv2d_grad_weight_direct(const ConvGeometry& g, const float* x, const floa
   {
     Bordered& image = images[detail::this_thread()];
     std::vector<float>& dout = douts[detail::this_thread()];
-#pragma omp for schedule(dynamic)
+#pragma omp for schedule(static)
     for (int64_t block = 0; block < blocks; ++block) {
       errors.run([&] {
         const std::span<float> lanes = block_sums.lanes();

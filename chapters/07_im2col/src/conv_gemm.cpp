@@ -39,9 +39,9 @@ thread_local detail::Scratch t_rows;
 // one large GEMM (measured on one core: 36 GFLOP/s per image, 62 for blocks of four).
 //
 // The blocks do not depend on the thread count, and the weight gradient sums them in
-// block order, so every result is the same for any number of threads. Threads take blocks
-// as they come free (schedule dynamic): a thread that the OS preempts for another program
-// does not hold the others up at the end of the loop.
+// block order, so every result is the same for any number of threads. Threads take equal
+// runs of blocks (schedule static), the same images in every kernel of a step, so that
+// what one kernel writes is still in the core's cache for the next.
 struct Blocking {
   int64_t crs;    // C·R·S: rows of a column matrix
   int64_t pq;     // P·Q: output pixels per image
@@ -108,7 +108,7 @@ void conv2d_forward_gemm(const ConvGeometry& g, const float* x, const float* w, 
   const ConstMatrixView weights{w, k, b.crs, b.crs, 1};
   const GemmKernel gemm = b.by_block ? gemm_packed : gemm_parallel;
   detail::RegionErrors errors;
-#pragma omp parallel for schedule(dynamic) num_threads(b.threads) if (b.by_block)
+#pragma omp parallel for schedule(static) num_threads(b.threads) if (b.by_block)
   for (int64_t block = 0; block < b.count; ++block) {
     errors.run([&] {
       const int64_t n0 = b.first(block), images = b.images(block, g.batch), cols = images * b.pq;
@@ -157,7 +157,7 @@ void conv2d_grad_input_gemm(const ConvGeometry& g, const float* grad_out, const 
   const ConstMatrixView weights_t = ConstMatrixView{w, k, b.crs, b.crs, 1}.t();
   const GemmKernel gemm = b.by_block ? gemm_packed : gemm_parallel;
   detail::RegionErrors errors;
-#pragma omp parallel for schedule(dynamic) num_threads(b.threads) if (b.by_block)
+#pragma omp parallel for schedule(static) num_threads(b.threads) if (b.by_block)
   for (int64_t block = 0; block < b.count; ++block) {
     errors.run([&] {
       const int64_t n0 = b.first(block), images = b.images(block, g.batch), cols = images * b.pq;
@@ -199,7 +199,7 @@ void conv2d_grad_weight_gemm(const ConvGeometry& g, const float* x, const float*
   detail::BlockSums block_sums(sets, sums);
   const std::vector<float> ones(static_cast<size_t>(b.size * b.pq), 1.0f);
   detail::RegionErrors errors;
-#pragma omp parallel for schedule(dynamic) num_threads(b.threads) if (sets > 1)
+#pragma omp parallel for schedule(static) num_threads(b.threads) if (sets > 1)
   for (int64_t set = 0; set < sets; ++set) {
     errors.run([&] {
       const std::span<float> lanes = block_sums.lanes();

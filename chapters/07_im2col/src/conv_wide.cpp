@@ -211,7 +211,7 @@ void conv2d_grad_input_wide(const ConvGeometry& g, const float* grad_out, const 
       detail::per_thread<detail::AlignedFloats>(threads, dx_floats, 0.0f);
   std::vector<detail::AlignedFloats> douts = detail::per_thread<detail::AlignedFloats>(
       threads, static_cast<size_t>(g.out_channels * vectors * kW), 0.0f);
-#pragma omp parallel for schedule(dynamic) num_threads(threads)
+#pragma omp parallel for schedule(static) num_threads(threads)
   for (int64_t n = 0; n < g.batch; ++n) {
     detail::AlignedFloats& dx_b = dxs[detail::this_thread()];
     float* dout = douts[detail::this_thread()].data();
@@ -258,7 +258,7 @@ void conv2d_forward_wide(const ConvGeometry& g, const float* x, const float* w, 
       threads, static_cast<size_t>(g.in_channels * bordered_plane(g)), 0.0f);
   std::vector<detail::AlignedFloats> results =
       detail::per_thread<detail::AlignedFloats>(threads, static_cast<size_t>(2 * kMaxSegment * kW));
-#pragma omp parallel for schedule(dynamic) num_threads(threads)
+#pragma omp parallel for schedule(static) num_threads(threads)
   for (int64_t n = 0; n < g.batch; ++n) {
     float* image = images[detail::this_thread()].data();
     const float* result = results[detail::this_thread()].data();
@@ -314,7 +314,7 @@ void conv2d_grad_weight_wide(const ConvGeometry& g, const float* x, const float*
       threads, static_cast<size_t>(g.in_channels * bordered_plane(g)), 0.0f);
   std::vector<detail::AlignedFloats> douts = detail::per_thread<detail::AlignedFloats>(
       threads, static_cast<size_t>(pixels * stride), 0.0f);
-#pragma omp parallel for schedule(dynamic) num_threads(threads)
+#pragma omp parallel for schedule(static) num_threads(threads)
   for (int64_t block = 0; block < blocks; ++block) {
     float* image = images[detail::this_thread()].data();
     float* dout = douts[detail::this_thread()].data();
