@@ -16,6 +16,7 @@
 #include "block_sums.h"
 #include "byo/conv_gemm.h"
 #include "byo/micro_kernel.h"
+#include "copy_run.h"
 #include "threads.h"
 
 namespace byo {
@@ -51,10 +52,8 @@ struct Bordered {
   }
   void place(int64_t plane, int64_t rows, const float* src, int64_t src_rows, int64_t src_cols,
              int64_t top, int64_t left) {
-    float* base = data.data() + plane * rows * cols;
-    for (int64_t i = 0; i < src_rows; ++i) {
-      std::copy_n(src + i * src_cols, src_cols, base + (i + top) * cols + left);
-    }
+    detail::copy_rows(data.data() + (plane * rows + top) * cols + left, cols, src, src_cols,
+                      src_rows, src_cols);
   }
 };
 }  // namespace
@@ -220,7 +219,10 @@ void row_taps(const RowTaps& rt, Vec (*acc)[kGradTaps]) {
     const float* drow = rt.dout + p * rt.width;
     for (int64_t b = 0; b < rt.width; b += kW) {
       Vec xv[S];
-      for (int s = 0; s < S; ++s) xv[s] = load_vec(xrow + b + s);
+      for (int s = 0; s < S; ++s) {
+        xv[s] = load_vec(xrow + b + s);
+        asm("" : "+v"(xv[s]));
+      }
       for (int64_t f = 0; f < kGradFilters; ++f) {
         const Vec dv = load_vec(drow + f * plane + b);
         for (int s = 0; s < S; ++s) a[f][s] += dv * xv[s];
@@ -246,10 +248,16 @@ constexpr RowTapsKernel kRowTaps[] = {&row_taps<1>, &row_taps<2>, &row_taps<3>, 
                                              int64_t width, float* __restrict lanes) {
   float* bias_lanes = lanes + g.out_channels * g.kernel_h * g.kernel_w * kW;
   for (int64_t k = 0; k < g.out_channels; ++k) {
+    // Four sums in turn, not one chain of adds each waiting for the one before.
     const float* dk = dout + k * g.out_h * width;
-    Vec db = load_vec(bias_lanes + k * kW);
-    for (int64_t i = 0; i < g.out_h * width; i += kW) db += load_vec(dk + i);
-    store_vec(bias_lanes + k * kW, db);
+    const int64_t vectors = g.out_h * width / kW;
+    Vec db[4] = {load_vec(bias_lanes + k * kW), Vec{}, Vec{}, Vec{}};
+    int64_t v = 0;
+    for (; v + 4 <= vectors; v += 4) {
+      for (int64_t j = 0; j < 4; ++j) db[j] += load_vec(dk + (v + j) * kW);
+    }
+    for (; v < vectors; ++v) db[0] += load_vec(dk + v * kW);
+    store_vec(bias_lanes + k * kW, (db[0] + db[1]) + (db[2] + db[3]));
   }
   for (int64_t k0 = 0; k0 < g.out_channels; k0 += kGradFilters) {
     const int64_t filters = std::min(kGradFilters, g.out_channels - k0);
@@ -304,10 +312,8 @@ void conv2d_grad_weight_direct(const ConvGeometry& g, const float* x, const floa
         const int64_t end = std::min(g.batch, (block + 1) * kImagesPerBlock);
         for (int64_t n = block * kImagesPerBlock; n < end; ++n) {
           image.place(0, rows, x + n * g.in_h * g.in_w, g.in_h, g.in_w, g.pad_h, g.pad_w);
-          for (int64_t kp = 0; kp < g.out_channels * g.out_h; ++kp) {
-            std::copy_n(grad_out + n * g.out_channels * plane_out + kp * g.out_w, g.out_w,
-                        dout.data() + kp * width);
-          }
+          detail::copy_rows(dout.data(), width, grad_out + n * g.out_channels * plane_out, g.out_w,
+                            g.out_channels * g.out_h, g.out_w);
           add_image(g, image.data.data(), cols, dout.data(), width, lanes.data());
         }
         block_sums.finish(block, lanes);

@@ -33,6 +33,7 @@
 #include "block_sums.h"
 #include "byo/conv_gemm.h"
 #include "byo/micro_kernel.h"
+#include "copy_run.h"
 #include "threads.h"
 
 namespace byo {
@@ -50,9 +51,7 @@ void place_image(const ConvGeometry& g, const float* x, float* dst) {
   const int64_t cols = bordered_cols(g), plane = bordered_plane(g);
   for (int64_t c = 0; c < g.in_channels; ++c) {
     float* base = dst + c * plane + g.pad_h * cols + g.pad_w;
-    for (int64_t h = 0; h < g.in_h; ++h) {
-      std::copy_n(x + (c * g.in_h + h) * g.in_w, g.in_w, base + h * cols);
-    }
+    detail::copy_rows(base, cols, x + c * g.in_h * g.in_w, g.in_w, g.in_h, g.in_w);
   }
 }
 

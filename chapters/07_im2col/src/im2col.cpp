@@ -7,6 +7,7 @@
 
 #include "byo/check.h"
 #include "byo/micro_kernel.h"
+#include "copy_run.h"
 #include "threads.h"
 
 namespace byo {
@@ -69,22 +70,6 @@ class PaddedInput {
   std::vector<float> copy_;
 };
 
-// dst[0 .. n) = src[0 .. n) in whole SIMD vectors, the last one overlapping the one before
-// (it writes the same values again), so runs as short as LeNet's (Q = 10 or 28) need no
-// scalar tail.
-void copy_run(float* __restrict dst, const float* __restrict src, int64_t n) {
-  if (n < kSimdWidth) {
-    for (int64_t q = 0; q < n; ++q) dst[q] = src[q];
-    return;
-  }
-  for (int64_t q = 0; q + kSimdWidth < n; q += kSimdWidth) store_vec(dst + q, load_vec(src + q));
-  store_vec(dst + n - kSimdWidth, load_vec(src + n - kSimdWidth));
-}
-
-}  // namespace
-
-namespace {
-
 // im2col's loop nest, with the copy of one run of Q floats as a parameter: each caller
 // picks its copy once, so the loops hold no branch, and LeNet's runs of 10 floats compile
 // to two vector loads and two vector stores.
@@ -139,7 +124,8 @@ void im2col(std::span<const float> x, const ConvGeometry& g, std::span<float> co
       store_vec(dst + q - kSimdWidth, tail);
     });
   } else if (sw == 1) {
-    im2col_rows(in, g, col.data(), [q](float* dst, const float* src) { copy_run(dst, src, q); });
+    im2col_rows(in, g, col.data(),
+                [q](float* dst, const float* src) { detail::copy_run(dst, src, q); });
   } else {
     im2col_rows(in, g, col.data(), [q, sw](float* __restrict dst, const float* __restrict src) {
       for (int64_t i = 0; i < q; ++i) dst[i] = src[i * sw];
