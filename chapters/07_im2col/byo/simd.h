@@ -84,6 +84,18 @@ inline void store8(void* p, V v) {
 }
 #endif
 
+/// @brief `v`, held in a register from here on: the compiler may not fold the load that
+///        made it into the instructions that use it as a memory operand, which would load
+///        it again for each use.
+inline Vec in_register(Vec v) {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  asm("" : "+v"(v));
+#elif defined(__GNUC__) && defined(__aarch64__)
+  asm("" : "+w"(v));
+#endif
+  return v;
+}
+
 /// @brief Hints the CPU to start loading the cache line at `p` (no effect on results).
 inline void prefetch(const float* p) {
 #if defined(__GNUC__)

@@ -218,11 +218,10 @@ void row_taps(const RowTaps& rt, Vec (*acc)[kGradTaps]) {
     const float* xrow = rt.image + p * rt.cols;
     const float* drow = rt.dout + p * rt.width;
     for (int64_t b = 0; b < rt.width; b += kW) {
+      // Loaded once each: left to itself, GCC folds these loads into every FMA below, one
+      // per filter, and most of them straddle two cache lines.
       Vec xv[S];
-      for (int s = 0; s < S; ++s) {
-        xv[s] = load_vec(xrow + b + s);
-        asm("" : "+v"(xv[s]));
-      }
+      for (int s = 0; s < S; ++s) xv[s] = in_register(load_vec(xrow + b + s));
       for (int64_t f = 0; f < kGradFilters; ++f) {
         const Vec dv = load_vec(drow + f * plane + b);
         for (int s = 0; s < S; ++s) a[f][s] += dv * xv[s];
