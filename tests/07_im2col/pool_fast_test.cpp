@@ -23,9 +23,11 @@ struct Case {
 };
 
 // LeNet's pools, windows that tile with a leftover row and column, overlapping windows,
-// padding, 1×1, rectangular windows, batch 1 and 3.
+// padding, 1×1, rectangular windows, batch 1 and 3; 2×2 windows fewer than eight to a row
+// (played a plane at a time), with eight or more to a plane and with fewer.
 const Case kCases[] = {
     {{3, 6, 28, 28}, {2, 2}, {2, 2}, {0, 0}}, {{1, 16, 10, 10}, {2, 2}, {2, 2}, {0, 0}},
+    {{2, 3, 13, 6}, {2, 2}, {2, 2}, {0, 0}},  {{1, 2, 4, 5}, {2, 2}, {2, 2}, {0, 0}},
     {{3, 2, 7, 9}, {2, 2}, {2, 2}, {0, 0}},   {{1, 3, 9, 8}, {3, 3}, {2, 2}, {1, 1}},
     {{3, 1, 6, 7}, {3, 3}, {1, 1}, {0, 0}},   {{1, 2, 5, 5}, {1, 1}, {1, 1}, {0, 0}},
     {{2, 2, 7, 8}, {2, 3}, {1, 2}, {1, 1}},   {{1, 1, 4, 6}, {2, 3}, {2, 3}, {0, 0}},
@@ -96,24 +98,29 @@ TEST(PoolFast, MaxMatchesTheLoopsWithTiesAndNaN) {
 }
 
 TEST(PoolFast, MaxPool2x2KeepsTheRulesInEveryLane) {
-  // Wide rows, so that whole SIMD blocks of windows are compared at once: ties in every
-  // position, NaN first, last and twice in a window, -inf windows.
-  const ConvGeometry g = pool2d_geometry({2, 1, 4, 40}, {2, 2}, {2, 2}, {0, 0}, "max_pool2d");
-  Generator gen(6);
-  auto x = tied_values(numel(g.input_shape()), gen);
-  const float nan = std::numeric_limits<float>::quiet_NaN();
-  const float inf = std::numeric_limits<float>::infinity();
-  for (size_t i = 0; i < x.size(); i += 7) x[i] = nan;
-  for (size_t i = 3; i < x.size(); i += 11) x[i] = -inf;
-  x[40] = x[41] = x[80] = x[81] = -inf;  // one window all -inf (rows 1 and 2 of image 0)
-  std::vector<float> want(static_cast<size_t>(numel(g.output_shape()))), got(want.size());
-  std::vector<int64_t> arg_want(want.size()), arg_got(want.size());
-  max_pool2d_forward(g, x.data(), want.data(), arg_want.data());
-  max_pool2d_forward_fast(g, x.data(), got.data(), arg_got.data());
-  EXPECT_EQ(arg_got, arg_want);
-  for (size_t i = 0; i < want.size(); ++i) {
-    EXPECT_TRUE(got[i] == want[i] || (std::isnan(got[i]) && std::isnan(want[i])))
-        << "output " << i << ": " << got[i] << " vs " << want[i];
+  // Whole SIMD blocks of windows compared at once, along wide rows (20 windows) and
+  // across the rows of narrow planes (5 windows a row, 25 a plane): ties in every position,
+  // NaN first, last and twice in a window, -inf windows.
+  for (const Shape& shape : {Shape{2, 1, 4, 40}, Shape{2, 3, 10, 10}}) {
+    SCOPED_TRACE(shape_str(shape));
+    const ConvGeometry g = pool2d_geometry(shape, {2, 2}, {2, 2}, {0, 0}, "max_pool2d");
+    Generator gen(6);
+    auto x = tied_values(numel(g.input_shape()), gen);
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const float inf = std::numeric_limits<float>::infinity();
+    for (size_t i = 0; i < x.size(); i += 7) x[i] = nan;
+    for (size_t i = 3; i < x.size(); i += 11) x[i] = -inf;
+    const auto w = static_cast<size_t>(g.in_w);  // one window all -inf: rows 2 and 3
+    x[2 * w] = x[2 * w + 1] = x[3 * w] = x[3 * w + 1] = -inf;
+    std::vector<float> want(static_cast<size_t>(numel(g.output_shape()))), got(want.size());
+    std::vector<int64_t> arg_want(want.size()), arg_got(want.size());
+    max_pool2d_forward(g, x.data(), want.data(), arg_want.data());
+    max_pool2d_forward_fast(g, x.data(), got.data(), arg_got.data());
+    EXPECT_EQ(arg_got, arg_want);
+    for (size_t i = 0; i < want.size(); ++i) {
+      EXPECT_TRUE(got[i] == want[i] || (std::isnan(got[i]) && std::isnan(want[i])))
+          << "output " << i << ": " << got[i] << " vs " << want[i];
+    }
   }
 }
 

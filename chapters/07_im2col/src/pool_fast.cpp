@@ -3,6 +3,7 @@
 #include "byo/pool_fast.h"
 
 #include "byo/simd.h"
+#include "copy_run.h"
 #include "threads.h"
 
 #include <algorithm>
@@ -164,6 +165,22 @@ Cells8 cells8_of(const float* row0, const float* row1, int64_t q) {
 // Lanes where b takes over from a: all ones (-1), else 0.
 Int8 takes_over(Float8 a, Float8 b) { return (b > a) | (b != b); }
 
+// The tournaments of eight windows: each one's maximum, and where its winner lies from
+// its top left cell: plus W when it is in the bottom row, plus 1 when it is a right cell
+// (the masks are -1 or 0).
+struct Winners8 {
+  Float8 best;
+  Int8 offset;
+};
+
+Winners8 play8(const Cells8& c, int32_t width) {
+  const Int8 right_top = takes_over(c.tl, c.tr), right_bottom = takes_over(c.bl, c.br);
+  const Float8 top = right_top ? c.tr : c.tl, bottom = right_bottom ? c.br : c.bl;
+  const Int8 lower = takes_over(top, bottom);
+  const Int8 right = lower ? right_bottom : right_top;
+  return {lower ? bottom : top, (lower & width) - right};
+}
+
 // Row p's windows, eight at a time. A row whose width is not a multiple of eight ends
 // with a block that overlaps the one before it (it writes the same values again), so
 // there is no scalar tail; rows narrower than eight windows go one window at a time.
@@ -196,20 +213,11 @@ void max_pool_2x2(const ConvGeometry& g, const float* x, float* out, int64_t* ar
       };
 #ifdef BYO_HAVE_SHUFFLEVECTOR
       const auto block = [&](int64_t q) {
-        const Cells8 c = cells8_of(row0, row1, q);
-        const Int8 right_top = takes_over(c.tl, c.tr), right_bottom = takes_over(c.bl, c.br);
-        const Float8 top = right_top ? c.tr : c.tl, bottom = right_bottom ? c.br : c.bl;
-        const Int8 lower = takes_over(top, bottom);
-        const Float8 best = lower ? bottom : top;
-        store8(o + q, best);
+        const Winners8 won = play8(cells8_of(row0, row1, q), static_cast<int32_t>(width));
+        store8(o + q, won.best);
         if (arg == nullptr) return;  // inference: nobody will ask where the maxima were
-        // Offset of each winner from window q's top left cell: 2·lane, plus W when it is
-        // in the bottom row, plus 1 when it is a right cell (the masks are -1 or 0).
-        const Int8 right = lower ? right_bottom : right_top;
-        const Int8 offset =
-            Int8{0, 2, 4, 6, 8, 10, 12, 14} + (lower & static_cast<int32_t>(width)) - right;
         int32_t offsets[kLanes];
-        store8(offsets, offset);
+        store8(offsets, won.offset + Int8{0, 2, 4, 6, 8, 10, 12, 14});
         for (int64_t l = 0; l < kLanes; ++l) arg[q + l] = first + 2 * q + offsets[l];
       };
       for_each_block(g.out_w, block, one);
@@ -219,6 +227,57 @@ void max_pool_2x2(const ConvGeometry& g, const float* x, float* out, int64_t* ar
     }
   }
 }
+
+#ifdef BYO_HAVE_SHUFFLEVECTOR
+// max_pool_2x2 for rows of fewer than eight windows (conv2's 10×10 → 5×5: five a row,
+// which would go one at a time) in planes of eight or more: a plane's windows are played
+// eight at a time in output order, across its rows. The top and bottom rows of every row
+// of windows are first copied end to end, so that window i's cells are at 2i and 2i + 1
+// of both copies, as in a single wide row.
+bool narrow_rows(const ConvGeometry& g) { return g.out_w < kLanes && g.out_h * g.out_w >= kLanes; }
+
+// x is (N,C,H,W), out and argmax are (N,C,P,Q); argmax is h·W + w of each winner
+void max_pool_2x2_narrow(const ConvGeometry& g, const float* x, float* out, int64_t* argmax) {
+  const int64_t plane_in = g.in_h * g.in_w, windows = g.out_h * g.out_w, run = 2 * g.out_w;
+  const auto width = static_cast<int32_t>(g.in_w);
+  // Window i's top left cell in its plane.
+  std::vector<int32_t> corner(static_cast<size_t>(windows));
+  for (int64_t p = 0; p < g.out_h; ++p) {
+    for (int64_t q = 0; q < g.out_w; ++q) {
+      corner[static_cast<size_t>(p * g.out_w + q)] = static_cast<int32_t>(2 * p * g.in_w + 2 * q);
+    }
+  }
+  const int threads = detail::thread_count(planes(g));
+  std::vector<std::vector<float>> rows =
+      detail::per_thread<std::vector<float>>(threads, static_cast<size_t>(4 * windows), 0.0f);
+#pragma omp parallel num_threads(threads)
+  {
+    float* top = rows[detail::this_thread()].data();
+    float* bottom = top + 2 * windows;
+#pragma omp for schedule(static)
+    for (int64_t plane = 0; plane < planes(g); ++plane) {
+      const float* in = x + plane * plane_in;
+      for (int64_t p = 0; p < g.out_h; ++p) {
+        detail::copy_run(top + p * run, in + 2 * p * g.in_w, run);
+        detail::copy_run(bottom + p * run, in + (2 * p + 1) * g.in_w, run);
+      }
+      float* o = out + plane * windows;
+      int64_t* arg = argmax != nullptr ? argmax + plane * windows : nullptr;
+      const auto block = [&](int64_t i) {
+        const Winners8 won = play8(cells8_of(top, bottom, i), width);
+        store8(o + i, won.best);
+        if (arg == nullptr) return;
+        Int8 corners;
+        std::memcpy(&corners, corner.data() + i, sizeof(corners));
+        int32_t at[kLanes];
+        store8(at, corners + won.offset);
+        for (int64_t l = 0; l < kLanes; ++l) arg[i + l] = at[l];
+      };
+      for_each_block(windows, block, [](int64_t) {});
+    }
+  }
+}
+#endif
 
 // x is (N,C,H,W), out is (N,C,P,Q)
 void avg_pool_2x2(const ConvGeometry& g, const float* x, float* out) {
@@ -300,6 +359,12 @@ void avg_pool2d_backward_fast(const ConvGeometry& g, const float* grad_out, floa
 void max_pool2d_forward_fast(const ConvGeometry& g, const float* x, float* out, int64_t* argmax) {
   // LeNet's MaxPool2d(2); its SIMD lanes hold offsets within two rows as int32.
   if (tiles(g) && g.kernel_h == 2 && g.kernel_w == 2 && g.in_w < (int64_t{1} << 29)) {
+#ifdef BYO_HAVE_SHUFFLEVECTOR
+    if (narrow_rows(g) && g.in_h * g.in_w < (int64_t{1} << 30)) {
+      max_pool_2x2_narrow(g, x, out, argmax);
+      return;
+    }
+#endif
     max_pool_2x2(g, x, out, argmax);
     return;
   }
