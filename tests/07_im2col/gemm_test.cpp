@@ -180,7 +180,8 @@ TEST(GemmLadder, ParallelIsBitwiseEqualToPacked) {
   // Same summation order for every element, whatever the split: results are
   // reproducible for any thread count.
   Generator gen(5);
-  const Shape shapes[] = {{6, 5000, 25}, {300, 40, 270}, {200, 210, 300}};
+  // Each above gemm_parallel's two million flops, so that it does split them.
+  const Shape shapes[] = {{6, 10000, 25}, {300, 40, 270}, {200, 210, 300}};
 #ifdef _OPENMP
   // Three threads, so stripes fall mid-block on this 2-core machine too.
   const int saved_threads = omp_get_max_threads();

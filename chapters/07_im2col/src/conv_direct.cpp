@@ -39,7 +39,7 @@ void store_lanes(float* dst, Vec v, int64_t n) {
   }
   float lanes[kW];
   store_vec(lanes, v);
-  std::copy_n(lanes, n, dst);
+  detail::copy_run(dst, lanes, n);
 }
 
 // A plane of `rows` × `cols` floats with `src` (src_rows × src_cols) placed at (top,

@@ -215,17 +215,15 @@ void conv2d_grad_input_wide(const ConvGeometry& g, const float* grad_out, const 
     detail::AlignedFloats& dx_b = dxs[detail::this_thread()];
     float* dout = douts[detail::this_thread()].data();
     for (int64_t k = 0; k < g.out_channels; ++k) {  // columns past Q stay zero
-      const float* go = grad_out + (n * g.out_channels + k) * pixels;
-      for (int64_t p = 0; p < g.out_h; ++p) {
-        std::copy_n(go + p * g.out_w, g.out_w, dout + k * vectors * kW + p * cols);
-      }
+      detail::copy_rows(dout + k * vectors * kW, cols, grad_out + (n * g.out_channels + k) * pixels,
+                        g.out_w, g.out_h, g.out_w);
     }
     std::fill(dx_b.begin(), dx_b.end(), 0.0f);
     kernel(g, dout, w, dx_b.data());
     for (int64_t c = 0; c < g.in_channels; ++c) {
       const float* src = dx_b.data() + c * plane + g.pad_h * cols + g.pad_w;
       float* dst = grad_x + (n * g.in_channels + c) * g.in_h * g.in_w;
-      for (int64_t h = 0; h < g.in_h; ++h) std::copy_n(src + h * cols, g.in_w, dst + h * g.in_w);
+      detail::copy_rows(dst, g.in_w, src, cols, g.in_h, g.in_w);
     }
   }
 }
