@@ -163,7 +163,7 @@ void scatter_taps(const ConvGeometry& g, const float* dout_wide, const float* w,
         const float u0 = w[k * chw + c * taps + t], u1 = two ? w[k * chw + c * taps + t + 1] : 0;
         const float* d = dout_wide + k * V * kW;
         for (int v = 0; v < V; ++v) {
-          const Vec dv = load_vec(d + v * kW);
+          const Vec dv = in_register(load_vec(d + v * kW));  // else loaded once per tap
           a0[v] += u0 * dv;
           a1[v] += u1 * dv;
         }
