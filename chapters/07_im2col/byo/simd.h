@@ -8,9 +8,9 @@
 /// to one unaligned vector move.
 ///
 /// - `Vec`: the machine's native width, for the GEMM micro-kernel and the convolutions.
+/// - `VecInt`: as many int32 lanes, for bit tricks on a Vec (the sigmoid's 2^n).
 /// - `Float8` / `Int8`: exactly 8 lanes of float / int32, for kernels whose lane pattern is
-///   fixed by the data (pooling's 2×2 windows, the 8×8 transpose) or whose bits must not
-///   depend on the machine (the sigmoid: every element takes the same path everywhere).
+///   fixed by the data (pooling's 2×2 windows, the 8×8 transpose).
 #pragma once
 
 #include <cstdint>
@@ -35,6 +35,8 @@ inline constexpr int64_t kSimdWidth = 4;
 #endif
 /// @brief A SIMD vector of kSimdWidth floats.
 typedef float Vec __attribute__((vector_size(kSimdWidth * sizeof(float))));
+/// @brief kSimdWidth int32s: a Vec's lanes as integers, for work on their bits.
+typedef int32_t VecInt __attribute__((vector_size(kSimdWidth * sizeof(int32_t))));
 /// @brief Eight floats.
 typedef float Float8 __attribute__((vector_size(8 * sizeof(float))));
 /// @brief Eight int32s (a comparison of two Float8 gives one: -1 where true, 0 where false).
@@ -48,6 +50,8 @@ typedef int32_t Int8 __attribute__((vector_size(8 * sizeof(int32_t))));
 inline constexpr int64_t kSimdWidth = 1;
 /// @brief The fallback "vector": one float.
 using Vec = float;
+/// @brief The fallback's lanes as an integer.
+using VecInt = int32_t;
 #endif
 
 // __builtin_shufflevector (Clang, GCC 12+) rearranges lanes across two vectors.

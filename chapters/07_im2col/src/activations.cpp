@@ -13,7 +13,7 @@ namespace byo {
 namespace {
 
 // σ(x) = 1 / (1 + e^-x) without a call to the C library, written once for a float and
-// once (the same template) for eight floats: an activation of LeNet's first layer is
+// once (the same template) for a SIMD vector: an activation of LeNet's first layer is
 // 600 000 sigmoids per batch, and std::exp, called once per float, took longer than the
 // convolution that made them.
 //
@@ -32,8 +32,9 @@ namespace {
 // σ(-104) = 0); clamping x to ±87 instead gave 1.6e-38 for every x < -87.
 //
 // The scalar and the vector version do the same operations in the same order (this file
-// is compiled without FMA contraction), so every element gets the same bits whichever of
-// the two computes it, and whatever the thread count.
+// is compiled without FMA contraction), and each operation is rounded as IEEE 754 says,
+// lane by lane: so every element gets the same bits whichever of the two computes it,
+// whatever the vector width and the thread count.
 template <typename F, typename I>
 F sigmoid_of(F x) {
   const F zero = F{}, hi = F{} + 104.0f, round = F{} + 12582912.0f;
@@ -58,9 +59,11 @@ F sigmoid_of(F x) {
 // An activation of LeNet's first layer is hundreds of thousands of floats, and an op that
 // runs on one thread leaves the other cores waiting between the convolutions.
 // body(begin, end) is called on pieces of [0, n), one per OpenMP thread when n is large
-// enough to pay for waking them. Pieces start at multiples of 8, so each element takes
-// the same path (vector or scalar tail) for any thread count.
+// enough to pay for waking them. Pieces start at multiples of 16 floats: whole vectors
+// of any width up to AVX-512's, so only the last piece has a scalar tail. (The bits would
+// be the same anyway: see sigmoid_of.)
 constexpr int64_t kParallelFloats = int64_t{1} << 16;
+constexpr int64_t kPieceAlign = 16;
 
 template <typename Body>
 void parallel_pieces(int64_t n, const Body& body) {
@@ -73,8 +76,8 @@ void parallel_pieces(int64_t n, const Body& body) {
 #pragma omp parallel num_threads(threads)
   {
     const int64_t parts = omp_get_num_threads(), t = omp_get_thread_num();
-    const int64_t begin = n / 8 * t / parts * 8;
-    const int64_t end = t + 1 == parts ? n : n / 8 * (t + 1) / parts * 8;
+    const int64_t begin = n / kPieceAlign * t / parts * kPieceAlign;
+    const int64_t end = t + 1 == parts ? n : n / kPieceAlign * (t + 1) / parts * kPieceAlign;
     body(begin, end);
   }
 #endif
@@ -85,9 +88,9 @@ void parallel_pieces(int64_t n, const Body& body) {
 void sigmoid_fast(const float* x, float* y, int64_t n) {
   parallel_pieces(n, [&](int64_t begin, int64_t end) {
     int64_t i = begin;
-#ifdef BYO_HAVE_VECTOR8
-    for (; i + 8 <= end; i += 8) store8(y + i, sigmoid_of<Float8, Int8>(load8(x + i)));
-#endif
+    for (; i + kSimdWidth <= end; i += kSimdWidth) {
+      store_vec(y + i, sigmoid_of<Vec, VecInt>(load_vec(x + i)));
+    }
     for (; i < end; ++i) y[i] = sigmoid_of<float, int32_t>(x[i]);
   });
 }
