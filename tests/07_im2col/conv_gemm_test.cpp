@@ -35,8 +35,11 @@ const Case kCases[] = {
     {{2, 3, 4, 4}, {7, 3, 4, 4}, {1, 1}, {0, 0}},
     {{3, 2, 11, 13}, {3, 2, 3, 3}, {2, 2}, {0, 0}},
     // One input channel and stride 1: the direct kernels (conv_direct.cpp). Odd widths,
-    // more filters than one pass of 6, padding up to kernel − 1, rectangular kernels.
+    // more filters than one pass of 6, padding up to kernel − 1, rectangular kernels;
+    // output rows of 20 and 40, whose last vector overlaps the one before.
     {{3, 1, 9, 8}, {7, 1, 3, 2}, {1, 1}, {2, 1}},
+    {{1, 1, 5, 21}, {2, 1, 2, 2}, {1, 1}, {0, 0}},
+    {{2, 1, 6, 40}, {7, 1, 3, 3}, {1, 1}, {1, 1}},
     {{2, 1, 6, 13}, {13, 1, 4, 4}, {1, 1}, {3, 3}},
     {{1, 1, 3, 3}, {2, 1, 3, 3}, {1, 1}, {0, 0}},
     {{2, 1, 17, 5}, {1, 1, 2, 5}, {1, 1}, {1, 0}},

@@ -31,9 +31,9 @@ constexpr int64_t kImagesPerBlock = 8;
 
 int64_t blocks_of(int64_t n) { return (n + kW - 1) / kW; }
 
-// dst[0 .. n) = the first n lanes of v (a whole vector when n = kW).
+// dst[0 .. n) = the first n lanes of v (a whole vector when n ≥ kW).
 void store_lanes(float* dst, Vec v, int64_t n) {
-  if (n == kW) {
+  if (n >= kW) {
     store_vec(dst, v);
     return;
   }
@@ -81,19 +81,26 @@ template <int64_t kR, int64_t kS>
 void forward_chunk(const ForwardChunk& c) {
   const int64_t kernel_h = kR > 0 ? kR : c.kernel_h, kernel_w = kS > 0 ? kS : c.kernel_w;
   const int64_t blocks = blocks_of(c.out_w), plane_out = c.out_h * c.out_w;
+  // Vector j of a row starts at column j·kW, but the last one ends where the row ends: it
+  // overlaps the one before (those outputs are computed twice, to the same bits), and
+  // every store is a whole vector. (A partial store through a buffer on the stack stalled
+  // the next loads, and a 28-wide row has one in every row.) Rows narrower than a vector
+  // store only their lanes.
+  const bool whole = c.out_w >= kW;
+  const auto start = [&](int64_t j) { return whole ? std::min(j * kW, c.out_w - kW) : 0; };
   for (int64_t p = 0; p < c.out_h; ++p) {
     // Two vectors of the row at a time: 12 independent accumulators keep both FMA units
-    // busy (6 would wait on each other). A second vector past the row's end is computed
-    // from the slack and not stored.
+    // busy (6 would wait on each other).
     for (int64_t b = 0; b < blocks; b += 2) {
+      const int64_t q0 = start(b), q1 = start(b + 1);
       Vec acc[kFilters][2];
       for (int64_t f = 0; f < kFilters; ++f) {
         acc[f][0] = acc[f][1] = Vec{} + (c.bias && f < c.filters ? c.bias[f] : 0.0f);
       }
       for (int64_t r = 0; r < kernel_h; ++r) {
-        const float* row = c.image + (p + r) * c.cols + b * kW;
+        const float* row = c.image + (p + r) * c.cols;
         for (int64_t s = 0; s < kernel_w; ++s) {
-          const Vec x0 = load_vec(row + s), x1 = load_vec(row + s + kW);
+          const Vec x0 = load_vec(row + q0 + s), x1 = load_vec(row + q1 + s);
           const float* wt = c.w + (r * kernel_w + s) * kFilters;
           for (int64_t f = 0; f < kFilters; ++f) {
             acc[f][0] += wt[f] * x0;
@@ -102,9 +109,13 @@ void forward_chunk(const ForwardChunk& c) {
         }
       }
       for (int64_t half = 0; half < 2 && b + half < blocks; ++half) {
-        const int64_t lanes = std::min(kW, c.out_w - (b + half) * kW);
         for (int64_t f = 0; f < c.filters; ++f) {
-          store_lanes(c.out + f * plane_out + p * c.out_w + (b + half) * kW, acc[f][half], lanes);
+          float* at = c.out + f * plane_out + p * c.out_w + start(b + half);
+          if (whole) {
+            store_vec(at, acc[f][half]);
+          } else {
+            store_lanes(at, acc[f][half], c.out_w);
+          }
         }
       }
     }
