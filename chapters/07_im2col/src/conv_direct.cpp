@@ -257,17 +257,19 @@ constexpr RowTapsKernel kRowTaps[] = {&row_taps<1>, &row_taps<2>, &row_taps<3>, 
                                              int64_t cols, const float* __restrict dout,
                                              int64_t width, float* __restrict lanes) {
   float* bias_lanes = lanes + g.out_channels * g.kernel_h * g.kernel_w * kW;
-  for (int64_t k = 0; k < g.out_channels; ++k) {
-    // Four sums in turn, not one chain of adds each waiting for the one before.
-    const float* dk = dout + k * g.out_h * width;
-    const int64_t vectors = g.out_h * width / kW;
-    Vec db[4] = {load_vec(bias_lanes + k * kW), Vec{}, Vec{}, Vec{}};
-    int64_t v = 0;
-    for (; v + 4 <= vectors; v += 4) {
-      for (int64_t j = 0; j < 4; ++j) db[j] += load_vec(dk + (v + j) * kW);
+  // The bias gradient: one running sum per filter, eight filters in the same pass, so
+  // that eight chains of adds overlap instead of each add waiting for the one before.
+  // Each sum still adds its vectors in row order: the bits do not depend on the grouping.
+  constexpr int64_t kBiasSums = 8;
+  const int64_t plane = g.out_h * width;
+  for (int64_t k0 = 0; k0 < g.out_channels; k0 += kBiasSums) {
+    const int64_t sums = std::min(kBiasSums, g.out_channels - k0);
+    Vec db[kBiasSums];
+    for (int64_t j = 0; j < sums; ++j) db[j] = load_vec(bias_lanes + (k0 + j) * kW);
+    for (int64_t i = 0; i < plane; i += kW) {
+      for (int64_t j = 0; j < sums; ++j) db[j] += load_vec(dout + (k0 + j) * plane + i);
     }
-    for (; v < vectors; ++v) db[0] += load_vec(dk + v * kW);
-    store_vec(bias_lanes + k * kW, (db[0] + db[1]) + (db[2] + db[3]));
+    for (int64_t j = 0; j < sums; ++j) store_vec(bias_lanes + (k0 + j) * kW, db[j]);
   }
   for (int64_t k0 = 0; k0 < g.out_channels; k0 += kGradFilters) {
     const int64_t filters = std::min(kGradFilters, g.out_channels - k0);
