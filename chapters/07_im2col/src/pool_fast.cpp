@@ -88,7 +88,7 @@ void avg_pool_tiled(const ConvGeometry& g, const float* x, float* out) {
 // Its backward: every cell under a window receives the window's share once; cells past
 // the last window (when H or W is not a multiple of the kernel) receive nothing. The
 // shares of a plane are divided first, once per window and in a loop that vectorises,
-// rather than once per cell: the divisions, not the stores, were the time.
+// rather than once for every cell they are written to.
 template <int64_t kKernelW>
 void avg_pool_tiled_backward(const ConvGeometry& g, const float* grad_out, float* grad_x) {
   const int64_t kw = kKernelW > 0 ? kKernelW : g.kernel_w;
@@ -193,7 +193,8 @@ Winners8 play8(const Cells8& c, int32_t width) {
 
 // Row p's windows, eight at a time. A row whose width is not a multiple of eight ends
 // with a block that overlaps the one before it (it writes the same values again), so
-// there is no scalar tail; rows narrower than eight windows go one window at a time.
+// there is no scalar tail; rows narrower than eight windows go one window at a time
+// (unless their plane has eight or more: for_each_narrow_block, below).
 template <class Block, class One>
 void for_each_block(int64_t out_w, Block block, One one) {
   if (out_w < kLanes) {
