@@ -47,6 +47,9 @@ std::vector<float> tied_values(int64_t size, Generator& gen) {
   return v;
 }
 
+// Max pooling's outputs agree when they are equal or both NaN (NaN wins a window).
+bool same_or_both_nan(float a, float b) { return a == b || (std::isnan(a) && std::isnan(b)); }
+
 TEST(PoolFast, AvgMatchesTheLoopsBitForBit) {
   Generator gen(3);
   for (const Case& c : kCases) {
@@ -79,7 +82,7 @@ TEST(PoolFast, MaxMatchesTheLoopsWithTiesAndNaN) {
     max_pool2d_forward_fast(g, x.data(), got.data(), arg_got.data());
     EXPECT_EQ(arg_got, arg_want);
     for (size_t i = 0; i < want.size(); ++i) {
-      ASSERT_TRUE(got[i] == want[i] || (std::isnan(got[i]) && std::isnan(want[i])))
+      ASSERT_TRUE(same_or_both_nan(got[i], want[i]))
           << "output " << i << ": " << got[i] << " vs " << want[i];
     }
     // Without argmax (inference) both write the same outputs and nothing else.
@@ -87,8 +90,8 @@ TEST(PoolFast, MaxMatchesTheLoopsWithTiesAndNaN) {
     max_pool2d_forward(g, x.data(), want_no_arg.data(), nullptr);
     max_pool2d_forward_fast(g, x.data(), got_no_arg.data(), nullptr);
     for (size_t i = 0; i < want.size(); ++i) {
-      ASSERT_TRUE(got_no_arg[i] == want[i] || (std::isnan(got_no_arg[i]) && std::isnan(want[i])));
-      ASSERT_TRUE(want_no_arg[i] == want[i] || (std::isnan(want_no_arg[i]) && std::isnan(want[i])));
+      ASSERT_TRUE(same_or_both_nan(got_no_arg[i], want[i]));
+      ASSERT_TRUE(same_or_both_nan(want_no_arg[i], want[i]));
     }
     std::vector<float> gx_want(x.size()), gx_got(x.size(), 7.0f);
     max_pool2d_backward(g, go.data(), arg_want.data(), gx_want.data());
@@ -118,7 +121,7 @@ TEST(PoolFast, MaxPool2x2KeepsTheRulesInEveryLane) {
     max_pool2d_forward_fast(g, x.data(), got.data(), arg_got.data());
     EXPECT_EQ(arg_got, arg_want);
     for (size_t i = 0; i < want.size(); ++i) {
-      EXPECT_TRUE(got[i] == want[i] || (std::isnan(got[i]) && std::isnan(want[i])))
+      EXPECT_TRUE(same_or_both_nan(got[i], want[i]))
           << "output " << i << ": " << got[i] << " vs " << want[i];
     }
   }

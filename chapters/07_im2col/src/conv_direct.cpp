@@ -87,6 +87,7 @@ void forward_chunk(const ForwardChunk& c) {
   // the next loads, and a 28-wide row has one in every row.) Rows narrower than a vector
   // store only their lanes.
   const bool whole = c.out_w >= kW;
+  const int64_t lanes = whole ? kW : c.out_w;
   const auto start = [&](int64_t j) { return whole ? std::min(j * kW, c.out_w - kW) : 0; };
   for (int64_t p = 0; p < c.out_h; ++p) {
     // Two vectors of the row at a time: 12 independent accumulators keep both FMA units
@@ -110,12 +111,7 @@ void forward_chunk(const ForwardChunk& c) {
       }
       for (int64_t half = 0; half < 2 && b + half < blocks; ++half) {
         for (int64_t f = 0; f < c.filters; ++f) {
-          float* at = c.out + f * plane_out + p * c.out_w + start(b + half);
-          if (whole) {
-            store_vec(at, acc[f][half]);
-          } else {
-            store_lanes(at, acc[f][half], c.out_w);
-          }
+          store_lanes(c.out + f * plane_out + p * c.out_w + start(b + half), acc[f][half], lanes);
         }
       }
     }
