@@ -19,7 +19,6 @@
 /// still have a gradient. The mean and std are those of the training set's pixels.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <span>
@@ -89,7 +88,6 @@ class MNIST : public Dataset {
   std::string name_;
   std::string split_;
   Normalization normalization_;
-  std::array<float, 256> lookup_{};  // the normalised value of every byte, computed once
   int64_t size_ = 0;
   int64_t height_ = 0;
   int64_t width_ = 0;

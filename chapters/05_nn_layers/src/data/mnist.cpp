@@ -80,10 +80,6 @@ MNIST::MNIST(const fs::path& root, std::string_view split, Normalization normali
   width_ = images.dims[2];
   images_ = std::move(images.data);
   labels_ = std::move(labels.data);
-  // 256 possible bytes: normalise each once, then a batch is one table look-up per pixel.
-  for (int v = 0; v < 256; ++v) {
-    lookup_[v] = (static_cast<float>(v) / 255.0f - normalization_.mean) / normalization_.std;
-  }
 }
 
 void MNIST::check_index(int64_t index) const {
@@ -94,7 +90,9 @@ void MNIST::check_index(int64_t index) const {
 void MNIST::normalise_into(int64_t index, float* out) const {
   const int64_t pixels = height_ * width_;
   const uint8_t* bytes = images_.data() + index * pixels;
-  for (int64_t p = 0; p < pixels; ++p) out[p] = lookup_[bytes[p]];
+  const float mean = normalization_.mean, std = normalization_.std;
+  for (int64_t p = 0; p < pixels; ++p)
+    out[p] = (static_cast<float>(bytes[p]) / 255.0f - mean) / std;
 }
 
 Example MNIST::get(int64_t index) const {
