@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <thread>
 #include <vector>
 
 #ifdef _OPENMP
@@ -123,6 +124,22 @@ TEST(AllocateCached, ReusesAFreedBufferOfTheSameSize) {
   release_cached(first, bytes);
   float* second = allocate_cached(bytes);
   EXPECT_EQ(second, first);
+  release_cached(second, bytes);
+}
+
+// A buffer this thread freed comes back to it before one another thread freed later: its
+// lines are in this core's caches, the other's in the other core's.
+TEST(AllocateCached, AThreadGetsBackTheBufferItFreed) {
+  const int64_t bytes = (int64_t{1} << 20) + 4096;  // a size no other test uses
+  float* mine = allocate_cached(bytes);
+  float* theirs = allocate_cached(bytes);
+  release_cached(mine, bytes);
+  std::thread([&] { release_cached(theirs, bytes); }).join();  // freed last, by another thread
+  float* first = allocate_cached(bytes);
+  float* second = allocate_cached(bytes);  // none of this thread's left: the other's
+  EXPECT_EQ(first, mine);
+  EXPECT_EQ(second, theirs);
+  release_cached(first, bytes);
   release_cached(second, bytes);
 }
 

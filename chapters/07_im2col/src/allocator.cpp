@@ -9,9 +9,11 @@
 ///
 /// - Freed buffers of 64 KB or more are kept, by exact size, for the next buffer of the
 ///   same size: PyTorch's caching allocators in their simplest form (exact sizes, a
-///   bounded total, a lock). When the total would pass the bound, the buffers cached
-///   longest ago are freed, so a program that switches from training batches to larger
-///   test batches soon caches the sizes it now uses.
+///   bounded total, a lock). A thread gets back the buffers it freed, if it can: two
+///   threads each training a replica (byo/data_parallel.h) would otherwise swap
+///   buffers every step, and every line of a swapped buffer comes from the other core. When the
+///   total would pass the bound, the buffers cached longest ago are freed, so a program that
+///   switches from training batches to larger test batches soon caches the sizes it now uses.
 /// - Buffers of 2 MB or more are aligned to 2 MB and marked MADV_HUGEPAGE (Linux's
 ///   transparent huge pages): one fault maps 2 MB, and one TLB entry covers it.
 #include <atomic>
@@ -55,21 +57,29 @@ class BufferCache {
   float* take(int64_t bytes) {
     if (bytes < kMinBytes) return nullptr;
     const std::lock_guard<std::mutex> lock(mutex_);
-    // The most recently freed buffer of this size: its pages are the likeliest in cache.
+    // The most recently freed buffer of this size that this thread freed, else the most
+    // recently freed one: its lines are the likeliest to be in this core's caches.
+    const int me = thread_tag();
+    auto chosen = free_.rend();
     for (auto it = free_.rbegin(); it != free_.rend(); ++it) {
       if (it->bytes != bytes) continue;
-      float* data = it->data;
-      free_.erase(std::next(it).base());
-      cached_ -= bytes;
-      return data;
+      if (chosen == free_.rend()) chosen = it;
+      if (it->owner == me) {
+        chosen = it;
+        break;
+      }
     }
-    return nullptr;
+    if (chosen == free_.rend()) return nullptr;
+    float* data = chosen->data;
+    free_.erase(std::next(chosen).base());
+    cached_ -= bytes;
+    return data;
   }
   // Keeps `data`, freeing the oldest buffers to make room; false means the caller frees it.
   bool give(float* data, int64_t bytes) {
     if (bytes < kMinBytes || bytes > kMaxCached) return false;
     const std::lock_guard<std::mutex> lock(mutex_);
-    free_.push_back({data, bytes});
+    free_.push_back({data, bytes, thread_tag()});
     cached_ += bytes;
     while (cached_ > kMaxCached) {
       std::free(free_.front().data);
@@ -83,7 +93,14 @@ class BufferCache {
   struct Entry {
     float* data;
     int64_t bytes;  // as allocated
+    int owner;      // thread_tag() of the thread that freed it
   };
+  // A number per thread, for the owner of a freed buffer.
+  static int thread_tag() {
+    static std::atomic<int> next{0};
+    thread_local const int tag = next++;
+    return tag;
+  }
   std::mutex mutex_;
   std::deque<Entry> free_;  // oldest first
   int64_t cached_ = 0;
