@@ -1,0 +1,95 @@
+/// @file
+/// @brief Data parallelism on one machine: each core trains a replica of the model on its
+///        shard of the batch, and the replicas' gradients are added up.
+///
+/// This chapter's kernels are each parallel: a LeNet step is about sixty kernel calls, and
+/// each splits its work between the cores and waits at its end for the slower one. At batch 64
+/// a call lasts tens of microseconds, so those waits, and the cache lines one core hands to
+/// the other between calls, eat much of what the second core brings. Data parallelism
+/// (PyTorch's nn.DataParallel) splits the step once instead:
+///
+///     batch of n ──┬─ shard 0 (n₀ images) ─▶ model      forward, backward ─▶ ∇₀ ─┐
+///                  └─ shard 1 (n₁ images) ─▶ replica 1  forward, backward ─▶ ∇₁ ─┴─▶ ∇₀ + ∇₁
+///
+/// A core runs its whole shard with one-thread kernels, on activations that stay in its own
+/// caches; the cores meet once, to add the gradients. Shard s's loss is its mean
+/// cross-entropy times nₛ/n, so the sum is the gradient of the batch's mean loss:
+///
+///     ∇ (1/n) Σᵢ ℓᵢ  =  Σₛ (nₛ/n) ∇ (1/nₛ) Σ_{i ∈ s} ℓᵢ
+///
+/// equal to one pass over the whole batch up to rounding, since the sums run in another
+/// order. The bits depend on the number of shards, never on how many cores run them: on a
+/// busy machine the shards take turns on the cores that are free, with the same result.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "byo/data/dataset.h"
+#include "byo/nn/module.h"
+#include "byo/tensor.h"
+
+namespace byo {
+
+/// @brief What one step measured on its batch.
+struct StepResult {
+  double loss = 0;      ///< The batch's mean cross-entropy.
+  int64_t correct = 0;  ///< Images whose largest logit is at their label.
+};
+
+/// @brief How many rows of `logits` (N, classes) have their largest value at `labels` (N).
+int64_t count_correct(const Tensor& logits, const Tensor& labels);
+
+/// @brief A model and its replicas: forward_backward() runs the shards of a batch on as many
+///        cores as are free and leaves the batch's gradient in the model.
+///
+///     DataParallel parallel(model, 2, [] { return std::make_unique<Net>(); });
+///     for (const data::Batch& batch : loader.epoch(e)) {
+///       optimizer.zero_grad();
+///       const StepResult r = parallel.forward_backward(batch);  // model.forward, backward
+///       optimizer.step();                                       // on the model alone
+///     }
+///
+/// The optimiser knows the model only: the replicas take a copy of its weights at the start
+/// of every step. With one shard (or a batch of one image) it is the plain step: forward,
+/// cross_entropy, backward on the model. Models with buffers (BatchNorm's running
+/// statistics) are refused: each replica would update its own.
+class DataParallel {
+ public:
+  /// @brief Builds a model of the same architecture as the one trained (its weights do not
+  ///        matter: they are overwritten before every use).
+  using Factory = std::function<std::unique_ptr<nn::Module>()>;
+
+  /// @brief `shards` ≥ 1 shards per batch; `make_replica` is called shards − 1 times.
+  DataParallel(nn::Module& model, int shards, const Factory& make_replica);
+
+  /// @brief Forward and backward of `batch` (images (N, ...), labels (N) class indices):
+  ///        adds the gradient of its mean cross-entropy to the model's gradients, as
+  ///        `cross_entropy(model(images), labels).backward()` would.
+  ///
+  /// At most `threads` shards run at once; 0 means one thread per shard, fewer while other
+  /// processes keep the cores busy (set_thread_adaptation in byo/fast_kernels.h). The
+  /// result is the same for any `threads`.
+  StepResult forward_backward(const data::Batch& batch, int threads = 0);
+
+  /// @brief The number of shards a batch is cut into (fewer if it has fewer images).
+  int shards() const { return static_cast<int>(replicas_.size()) + 1; }
+
+ private:
+  // Shard s of `count` shards of `batch`, on the model (s = 0) or replica s.
+  double run_shard(int s, int count, const data::Batch& batch, int64_t& correct);
+  // The model's gradients += replica 1's + ... + replica count−1's, element by element in
+  // that order; the elements are shared out between the threads of the calling region.
+  void add_replica_gradients(int count);
+  // Brings the model's weights into this core's caches, ready for the optimiser to write.
+  void claim_weights() const;
+
+  nn::Module& model_;
+  std::vector<std::unique_ptr<nn::Module>> replicas_;  // shards 1, 2, ...
+  std::vector<Tensor> params_;                         // the model's
+  std::vector<std::vector<Tensor>> replica_params_;    // each replica's, in the same order
+};
+
+}  // namespace byo
