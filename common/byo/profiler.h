@@ -12,7 +12,8 @@
 ///
 /// The Tensor ops of chapter 4 time their forward with a Scope; the autograd engine times
 /// each node's backward under the node's `name()`. Timings are inclusive: a Scope opened
-/// inside another one counts in both. The table is global and meant for one thread.
+/// inside another one counts in both. The table is global; ops on several threads at once
+/// each add their calls (a lock keeps the counts whole), so totals are thread-seconds.
 #pragma once
 
 #include <chrono>

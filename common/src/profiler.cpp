@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <mutex>
 #include <ostream>
 #include <utility>
 
@@ -20,9 +21,16 @@ std::map<std::pair<std::string, Phase>, Entry, std::less<>>& table() {
   return entries;
 }
 
+// Replicas of a model may run ops on several threads at once (chapter 7's DataParallel).
+std::mutex& table_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
 }  // namespace
 
 void detail::record(std::string_view name, Phase phase, double seconds) {
+  const std::lock_guard<std::mutex> lock(table_mutex());
   auto key = std::make_pair(std::string(name), phase);
   auto it = table().find(key);
   if (it == table().end()) {
@@ -38,11 +46,17 @@ std::string Entry::label() const {
 
 void enable(bool on) { detail::g_enabled = on; }
 
-void reset() { table().clear(); }
+void reset() {
+  const std::lock_guard<std::mutex> lock(table_mutex());
+  table().clear();
+}
 
 std::vector<Entry> entries() {
   std::vector<Entry> rows;
-  for (const auto& [key, entry] : table()) rows.push_back(entry);
+  {
+    const std::lock_guard<std::mutex> lock(table_mutex());
+    for (const auto& [key, entry] : table()) rows.push_back(entry);
+  }
   std::stable_sort(rows.begin(), rows.end(), [](const Entry& a, const Entry& b) {
     return a.average_seconds() > b.average_seconds();
   });

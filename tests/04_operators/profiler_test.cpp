@@ -3,6 +3,7 @@
 
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "byo/ops.h"
 #include "byo/profiler.h"
@@ -91,6 +92,26 @@ TEST_F(Profiler, ResetForgetsAndDisableStops) {
   std::ostringstream os;
   profiler::report(os);
   EXPECT_NE(os.str().find("no timings"), std::string::npos);
+}
+
+// Replicas of a model run ops on several threads at once: every call is counted.
+TEST_F(Profiler, ThreadsTimingAtOnceLoseNoCall) {
+  profiler::enable();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([t] {
+      for (int i = 0; i < 5000; ++i) {
+        profiler::Scope s(i % 2 == 0 ? "Even" : "Odd", profiler::Phase::forward);
+        if (t == 0 && i % 1000 == 0) profiler::entries();  // a reader among the writers
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  const auto rows = profiler::entries();
+  ASSERT_NE(find(rows, "Even-forward"), nullptr);
+  ASSERT_NE(find(rows, "Odd-forward"), nullptr);
+  EXPECT_EQ(find(rows, "Even-forward")->count, 10000);
+  EXPECT_EQ(find(rows, "Odd-forward")->count, 10000);
 }
 
 }  // namespace
