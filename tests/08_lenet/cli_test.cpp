@@ -566,8 +566,11 @@ TEST_F(LenetCli, BenchProfileShowsLayersAndDrawsTheRoofline) {
       run({"bench", "--data", mnist_dir(), "--limit", "256", "--threads", "2", "--inference-runs",
            "1", "--latency-runs", "3", "--fixed-threads", "--roofline", path("roof.svg")});
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_TRUE(r.says("2 threads (fixed)")) << r.out;
+  EXPECT_TRUE(r.says("2 threads (fixed), one replica each")) << r.out;
   EXPECT_TRUE(r.says("kernel profile of the last epoch (256 images, 4 steps)")) << r.out;
+  // Each replica's kernels on one thread, judged against one thread's roofs.
+  EXPECT_TRUE(r.says("2 replicas, one thread each")) << r.out;
+  EXPECT_TRUE(r.says("roofs (1 thread)")) << r.out;
   // conv2's three passes, by per-image shape, and the time no kernel accounts for.
   for (const char* row : {"forward   conv", "conv grad input", "conv grad weight",
                           "6×14×14 → 16×10×10 5×5", "outside the kernels", "GFLOP/s (GEMM 768³)"}) {

@@ -39,26 +39,38 @@ struct BenchFlags {
   bool fixed_threads = false;
 };
 
-// The last epoch's kernel profile, its table and, if asked, its roofline picture.
+// The last epoch's kernel profile, its table and, if asked, its roofline picture. With
+// replicas, each runs its shard on one thread while the others run theirs: the rows add
+// up the threads' seconds, so they are shares of `replicas` × the epoch, and each row is
+// judged against one thread's roofs.
 void report_profile(const BenchFlags& f, const KernelProfile& profile,
                     const AllocatorCounts& before, double epoch_seconds, int64_t images,
-                    int64_t steps) {
+                    int64_t steps, int replicas) {
   const AllocatorCounts after = allocator_counts();
   const auto rows = profile.rows();
+  const int threads = num_threads();
+  if (replicas > 1) set_num_threads(1);
   const Roofs roofs = measure_roofs();
+  set_num_threads(threads);
+  const double thread_seconds = epoch_seconds * replicas;
   std::cout << "\nkernel profile of the last epoch (" << images << " images, " << steps
             << " steps): buffers of 64 KB or more " << after.cached - before.cached
             << " from the cache and " << after.fresh - before.fresh << " fresh ("
             << format_fixed(static_cast<double>(after.fresh_bytes - before.fresh_bytes) / (1 << 20),
                             1)
             << " MiB), smaller ones " << after.small - before.small << "\n";
-  print_profile(std::cout, rows, roofs, epoch_seconds);
+  if (replicas > 1) {
+    std::cout << replicas << " replicas, one thread each: seconds are summed over the threads, "
+              << "out of " << replicas << " × " << format_fixed(epoch_seconds, 3) << " s\n";
+  }
+  print_profile(std::cout, rows, roofs, thread_seconds);
   if (f.roofline.empty()) return;
-  const std::string title = "LeNet-5 " + f.variant + ", one training epoch, " +
-                            std::to_string(num_threads()) + " thread" +
-                            (num_threads() == 1 ? "" : "s");
+  const std::string title =
+      "LeNet-5 " + f.variant + ", one training epoch, " +
+      (replicas > 1 ? std::to_string(replicas) + " replicas of one thread"
+                    : std::to_string(threads) + " thread" + (threads == 1 ? "" : "s"));
   std::ofstream picture(f.roofline, std::ios::binary | std::ios::trunc);
-  picture << roofline_svg(rows, roofs, epoch_seconds, title);
+  picture << roofline_svg(rows, roofs, thread_seconds, title);
   picture.close();
   BYO_CHECK(picture.good()) << "cannot write the roofline picture to " << f.roofline;
   std::cout << "wrote " << f.roofline << "\n";
@@ -99,6 +111,7 @@ int run_bench(const BenchFlags& f) {
   Generator gen(c.run.seed);
   models::LeNet5 model(c.variant, gen);
   const auto optimizer = make_optimizer(c, model);
+  DataParallel parallel = data_parallel(model, num_threads());
   data::DataLoader loader(
       *train_set,
       {.batch_size = c.run.batch_size, .shuffle = true, .seed = c.run.seed, .limit = c.run.limit});
@@ -107,7 +120,8 @@ int run_bench(const BenchFlags& f) {
             << (num_threads() == 1    ? ""
                 : thread_adaptation() ? "s (fewer while other processes keep cores busy)"
                                       : "s (fixed)")
-            << ", " << loader.num_examples() << " training images per epoch\n";
+            << (parallel.shards() > 1 ? ", one replica each" : "") << ", " << loader.num_examples()
+            << " training images per epoch\n";
 
   Table table({"what", "seconds", "images/s"});
   std::vector<double> epoch_seconds;
@@ -125,8 +139,7 @@ int run_bench(const BenchFlags& f) {
     for (const data::Batch& batch : loader.epoch(epoch)) {
       ++steps;
       optimizer->zero_grad();
-      const Tensor loss = cross_entropy(model.forward(batch.images), batch.labels);
-      loss.backward();
+      parallel.forward_backward(batch);
       optimizer->step();
     }
     const double s = timer.seconds();
@@ -145,7 +158,8 @@ int run_bench(const BenchFlags& f) {
   }
   if (profile) {
     table.print(std::cout);
-    report_profile(f, *profile, before, epoch_seconds.back(), loader.num_examples(), steps);
+    report_profile(f, *profile, before, epoch_seconds.back(), loader.num_examples(), steps,
+                   parallel.shards());
     profile.reset();
     table = Table({"what", "seconds", "images/s"});
     std::cout << "\n";

@@ -114,7 +114,7 @@ void print_header(const TrainConfig& c, const models::LeNet5& model, const data:
               << (r.lr_step == 1 ? "" : "s") << ")";
   }
   std::cout << ", batch " << r.batch_size << ", seed " << r.seed << ", " << num_threads()
-            << " thread" << (num_threads() == 1 ? "" : "s") << "\n";
+            << " thread" << (num_threads() == 1 ? "" : "s, one replica each") << "\n";
   std::cout << "training on " << (r.limit > 0 ? r.limit : train.size()) << " images, testing on "
             << (r.test_limit > 0 ? r.test_limit : test.size()) << std::endl;
 }

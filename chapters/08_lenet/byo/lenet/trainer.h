@@ -9,6 +9,10 @@
 ///         loss.backward()
 ///         optimizer.step()
 ///
+/// with the forward and backward of each batch cut into one shard per thread, each on a
+/// replica of the model (byo/data_parallel.h): the same seed and thread count give the
+/// same bits.
+///
 /// plus what makes it a program: a progress bar, a divergence check after every batch and
 /// every test (see `kDivergenceFactor`: a run that blows up stops before it saves over a
 /// good model), a stop flag checked after every batch (Ctrl-C), a checkpoint after every
@@ -22,6 +26,7 @@
 #include <string>
 
 #include "byo/data/dataset.h"
+#include "byo/data_parallel.h"
 #include "byo/lenet/checkpoint.h"
 #include "byo/models/lenet.h"
 #include "byo/optim.h"
@@ -62,6 +67,9 @@ void check_config(const TrainConfig& config);
 void check_run(const TrainConfig& config, const data::Dataset& train, const data::Dataset& test);
 /// @brief The optimiser `config` asks for, over `model`'s parameters.
 std::unique_ptr<optim::Optimizer> make_optimizer(const TrainConfig& config, nn::Module& model);
+/// @brief `model` and shards − 1 replicas of its variant: `train` and `lenet bench` cut each
+///        batch into as many shards as there are threads (byo/data_parallel.h).
+DataParallel data_parallel(models::LeNet5& model, int shards);
 
 /// @brief Accuracy and confusion matrix of a model on a data set.
 struct EvalResult {

@@ -14,6 +14,7 @@
 #include "byo/data/dataloader.h"
 #include "byo/lenet/datasets.h"
 #include "byo/lenet/metrics.h"
+#include "byo/lenet/runtime.h"
 #include "byo/ops.h"
 #include "byo/progress.h"
 #include "byo/serialize.h"
@@ -94,6 +95,13 @@ std::unique_ptr<optim::Optimizer> make_optimizer(const TrainConfig& c, nn::Modul
                                        optim::AdamOptions(r.lr).weight_decay(r.weight_decay));
 }
 
+DataParallel data_parallel(models::LeNet5& model, int shards) {
+  return DataParallel(model, shards, [variant = model.variant()] {
+    Generator gen(0);  // the weights are the model's, copied in at every step
+    return std::make_unique<models::LeNet5>(variant, gen);
+  });
+}
+
 TrainStart resume_from(const Checkpoint& checkpoint) {
   const CheckpointInfo& info = checkpoint.info;
   TrainStart start;
@@ -152,14 +160,6 @@ std::string number(double value) {
   return os.str();
 }
 
-int64_t count_correct(const Tensor& logits, const Tensor& labels) {
-  const std::vector<float> p = logits.data().argmax(1).to_vector();
-  const std::vector<float> l = labels.data().to_vector();
-  int64_t correct = 0;
-  for (size_t i = 0; i < l.size(); ++i) correct += p[i] == l[i] ? 1 : 0;
-  return correct;
-}
-
 // One run of `train`: the model, its optimiser and schedule, the data, and what the run
 // has reached (position, sums, best accuracy). The loop itself is `train_epoch`; the rest
 // are the program around it.
@@ -174,6 +174,7 @@ class Run {
         stop_(stop),
         start_(std::move(start)),
         optimizer_(make_optimizer(config, model)),
+        parallel_(data_parallel(model, num_threads())),
         loader_(train, {.batch_size = config.run.batch_size,
                         .shuffle = true,
                         .seed = config.run.seed,
@@ -224,16 +225,14 @@ class Run {
       const data::Batch& batch = *it;
 
       optimizer_->zero_grad();
-      const Tensor logits = model_.forward(batch.images);
-      const Tensor loss = cross_entropy(logits, batch.labels);
-      const double loss_value = loss.item();
+      const StepResult step = parallel_.forward_backward(batch);  // forward and backward
+      const double loss_value = step.loss;
       if (!std::isfinite(loss_value)) return diverged(not_finite(loss_value) + at(epoch, b));
-      loss.backward();
       optimizer_->step();
 
       const int64_t n = batch.labels.size(0);
       tally.loss_sum += loss_value * static_cast<double>(n);
-      tally.correct += count_correct(logits, batch.labels);
+      tally.correct += step.correct;
       tally.seen += n;
       seen_now_ += n;
       bar.update(tally.seen, summary(tally));
@@ -387,6 +386,7 @@ class Run {
   const std::atomic<bool>* stop_;
   const TrainStart start_;
   std::unique_ptr<optim::Optimizer> optimizer_;
+  DataParallel parallel_;
   std::optional<optim::StepLR> scheduler_;
   data::DataLoader loader_;
   TrainOutcome outcome_;
