@@ -173,6 +173,37 @@ TEST(DataParallel, GradientsAddUpAsBackwardDoes) {
   }
 }
 
+// logits = x + b, or x·w + b for a batch whose first value is positive: w takes part in
+// some shards only.
+class Gated : public nn::Module {
+ public:
+  Gated() {
+    w = register_parameter("w", Tensor(NDArray::full({10}, 0.5f)));
+    b = register_parameter("b", Tensor(NDArray::zeros({10})));
+  }
+  Tensor forward(const Tensor& x) override {
+    return x.data().to_vector()[0] > 0 ? x * w + b : x + b;
+  }
+  std::string type_name() const override { return "Gated"; }
+  Tensor w, b;
+};
+
+TEST(DataParallel, AParameterOnlyAReplicaUsedGetsItsGradient) {
+  Generator gen(11);
+  NDArray x = NDArray::randn({4, 10}, gen);
+  for (int64_t i = 0; i < 4; ++i) x.data()[i * 10] = i < 2 ? -1.0f : 1.0f;  // shard 1 gates
+  const data::Batch batch{Tensor(x), Tensor(NDArray::from_vector({1, 2, 3, 4}, {4}))};
+  Gated model;
+  DataParallel parallel(model, 2, [] { return std::make_unique<Gated>(); });
+  parallel.forward_backward(batch, 1);
+  ASSERT_TRUE(model.w.grad().defined());
+
+  Gated alone;  // shard 1 by itself, its loss weighted by its 2 images of 4
+  const Tensor rows(x.slice(0, 2, 4));
+  (cross_entropy(alone.forward(rows), Tensor(NDArray::from_vector({3, 4}, {2}))) * 0.5f).backward();
+  EXPECT_EQ(model.w.grad().data().to_vector(), alone.w.grad().data().to_vector());
+}
+
 TEST(DataParallel, ABatchSmallerThanTheShardsIsOnePlainStep) {
   use_fast_kernels();
   const data::Batch batch = random_batch(1, 7);

@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -80,9 +81,12 @@ class DataParallel {
  private:
   // Shard s of `count` shards of `batch`, on the model (s = 0) or replica s.
   double run_shard(int s, int count, const data::Batch& batch, int64_t& correct);
+  // A parameter the model's own shard left without a gradient (it took no part) takes the
+  // first replica's that has one; a failed allocation goes to `error`.
+  void adopt_lone_gradients(int count, std::exception_ptr& error);
   // The model's gradients += replica 1's + ... + replica count−1's, element by element in
-  // that order; the elements are shared out between the threads of the calling region.
-  void add_replica_gradients(int count);
+  // that order: this thread, `member` of `members`, adds its share of the elements.
+  void add_replica_gradients(int count, int member, int members);
   // Brings the model's weights into this core's caches, ready for the optimiser to write.
   void claim_weights() const;
 

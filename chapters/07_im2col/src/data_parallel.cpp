@@ -124,12 +124,31 @@ double DataParallel::run_shard(int s, int count, const data::Batch& batch, int64
   return static_cast<double>(loss.item());
 }
 
-void DataParallel::add_replica_gradients(int count) {
+void DataParallel::adopt_lone_gradients(int count, std::exception_ptr& error) {
+  for (size_t i = 0; i < params_.size(); ++i) {
+    if (params_[i].grad().defined()) continue;
+    for (int s = 1; s < count; ++s) {
+      // A handle: clearing its gradient clears the replica's.
+      Tensor twin = replica_params_[static_cast<size_t>(s - 1)][i];
+      if (!twin.grad().defined()) continue;
+      try {
+        params_[i].set_grad(Tensor(twin.grad().data().clone()));
+      } catch (...) {
+        error = std::current_exception();
+        return;
+      }
+      twin.zero_grad();  // now the model's: the later replicas' are still to be added
+      break;
+    }
+  }
+}
+
+void DataParallel::add_replica_gradients(int count, int member, int members) {
   int64_t total = 0;
   for (const Tensor& p : params_) total += p.grad().defined() ? p.numel() : 0;
   // This thread's slice [first, last) of the parameters' elements, laid end to end.
-  const int64_t first = total * team_member() / team_size();
-  const int64_t last = total * (team_member() + 1) / team_size();
+  const int64_t first = total * member / members;
+  const int64_t last = total * (member + 1) / members;
   int64_t offset = 0;
   for (size_t i = 0; i < params_.size() && offset < last; ++i) {
     const Tensor grad = params_[i].grad();
@@ -169,45 +188,41 @@ StepResult DataParallel::forward_backward(const data::Batch& batch, int threads)
   std::vector<double> losses(static_cast<size_t>(count));
   std::vector<int64_t> correct(static_cast<size_t>(count));
   std::vector<std::exception_ptr> errors(static_cast<size_t>(count));
-  bool failed = false;
+  const auto run = [&](int s) {
+    const auto i = static_cast<size_t>(s);
+    try {
+      losses[i] = run_shard(s, count, batch, correct[i]);
+    } catch (...) {
+      errors[i] = std::current_exception();
+    }
+  };
+  const auto failed = [&] {
+    return std::any_of(errors.begin(), errors.end(), [](const auto& e) { return e != nullptr; });
+  };
   // Fewer threads than shards: the shards take turns, with the same bits.
   int team = threads > 0 ? std::min(threads, count) : count;
   if (threads == 0 && thread_adaptation()) team = busy_machine_threads(count);
+  if (team == 1) {
+    // No parallel region: inside one, even of one thread, the kernels' own regions would
+    // be nested ones, which start their threads afresh every time.
+    for (int s = 0; s < count; ++s) run(s);
+    if (!failed()) adopt_lone_gradients(count, errors[0]);
+    if (!failed()) add_replica_gradients(count, 0, 1);
+  } else {
+    bool ok = true;
 #pragma omp parallel num_threads(team)
-  {
-#pragma omp for schedule(static, 1)
-    for (int s = 0; s < count; ++s) {
-      const auto i = static_cast<size_t>(s);
-      try {
-        losses[i] = run_shard(s, count, batch, correct[i]);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    }
-#pragma omp single
     {
-      failed =
-          std::any_of(errors.begin(), errors.end(), [](const auto& e) { return e != nullptr; });
-      // A parameter the model's shard left without a gradient takes replica 1's, if any.
-      for (size_t i = 0; i < params_.size() && !failed; ++i) {
-        if (params_[i].grad().defined()) continue;
-        for (int s = 1; s < count; ++s) {
-          const Tensor part = replica_params_[static_cast<size_t>(s - 1)][i].grad();
-          if (!part.defined()) continue;
-          try {
-            params_[i].set_grad(Tensor(part.data().clone()));
-          } catch (...) {
-            errors[0] = std::current_exception();
-            failed = true;
-          }
-          // Its other replicas' gradients are still to add: clear this one's.
-          replica_params_[static_cast<size_t>(s - 1)][i].zero_grad();
-          break;
-        }
+#pragma omp for schedule(static, 1)
+      for (int s = 0; s < count; ++s) run(s);
+#pragma omp single
+      {
+        ok = !failed();
+        if (ok) adopt_lone_gradients(count, errors[0]);
+        ok = ok && !failed();
       }
+      if (ok) add_replica_gradients(count, team_member(), team_size());
+      if (team_member() == 0) claim_weights();
     }
-    if (!failed) add_replica_gradients(count);
-    if (team_member() == 0) claim_weights();
   }
   for (const std::exception_ptr& error : errors) {
     if (error) std::rethrow_exception(error);
