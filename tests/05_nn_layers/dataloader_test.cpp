@@ -190,6 +190,20 @@ TEST(DataLoader, DereferencingTheEndIsAnError) {
   const DataLoader loader(data, {.batch_size = 2});
   const auto epoch = loader.epoch(0);
   EXPECT_THROW(*epoch.end(), byo::Error);
+  EXPECT_THROW(epoch.end().indices(), byo::Error);
+}
+
+// A caller that loads a batch itself asks for its indices: the very examples of the batch.
+TEST(DataLoader, AnIteratorNamesItsBatchsExamplesWithoutLoadingThem) {
+  const IndexDataset data(21);
+  const DataLoader loader(data, {.batch_size = 8, .shuffle = true, .seed = 5});
+  EXPECT_EQ(&loader.dataset(), &data);
+  const auto epoch = loader.epoch(2);
+  std::vector<std::vector<int64_t>> named;
+  for (auto it = epoch.begin(); it != epoch.end(); ++it) {
+    named.emplace_back(it.indices().begin(), it.indices().end());
+  }
+  EXPECT_EQ(named, walk(loader.epoch(2)));  // 8, 8 and the last 5
 }
 
 TEST(DataLoader, DefaultCollateRefusesExamplesOfDifferentShapes) {

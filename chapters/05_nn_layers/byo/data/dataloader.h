@@ -22,6 +22,7 @@
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "byo/data/dataset.h"
@@ -56,6 +57,10 @@ class DataLoader {
 
     /// @brief The current batch, made on first access.
     const Batch& operator*() const;
+    /// @brief The current batch's examples, as indices into the dataset, without making the
+    ///        batch: for a caller that loads them itself (chapter 7's DataParallel loads
+    ///        each shard of a batch on the thread that trains it).
+    std::span<const int64_t> indices() const;
     const Batch* operator->() const { return &**this; }
     Iterator& operator++();
     /// @brief Same position (iterators of one epoch).
@@ -101,6 +106,8 @@ class DataLoader {
   /// @brief Examples per epoch: the dataset's size, or `limit`.
   int64_t num_examples() const { return num_examples_; }
   const DataLoaderOptions& options() const { return options_; }
+  /// @brief The dataset the batches come from.
+  const Dataset& dataset() const { return dataset_; }
 
   /// @brief The batches of epoch `epoch` (>= 0); the same epoch always gives the same batches.
   Epoch epoch(int64_t epoch) const;
@@ -114,7 +121,7 @@ class DataLoader {
   Iterator end() const { return Iterator(this, nullptr, size()); }
 
  private:
-  Batch make_batch(const std::vector<int64_t>& order, int64_t batch) const;
+  std::span<const int64_t> batch_indices(const std::vector<int64_t>& order, int64_t batch) const;
 
   const Dataset& dataset_;
   DataLoaderOptions options_;

@@ -52,17 +52,23 @@ void DataLoader::set_epoch(int64_t epoch) {
 
 DataLoader::Iterator DataLoader::begin() { return epoch(next_epoch_++).begin(); }
 
-Batch DataLoader::make_batch(const std::vector<int64_t>& order, int64_t batch) const {
+std::span<const int64_t> DataLoader::batch_indices(const std::vector<int64_t>& order,
+                                                   int64_t batch) const {
   const int64_t start = batch * options_.batch_size;
   const int64_t stop = std::min(start + options_.batch_size, num_examples_);
-  return dataset_.get_batch(
-      std::span<const int64_t>(order.data() + start, static_cast<size_t>(stop - start)));
+  return {order.data() + start, static_cast<size_t>(stop - start)};
+}
+
+std::span<const int64_t> DataLoader::Iterator::indices() const {
+  BYO_CHECK(order_ != nullptr && batch_ < loader_->size())
+      << "DataLoader: asking an iterator past the last batch for its indices";
+  return loader_->batch_indices(*order_, batch_);
 }
 
 const Batch& DataLoader::Iterator::operator*() const {
   BYO_CHECK(order_ != nullptr && batch_ < loader_->size())
       << "DataLoader: dereferencing an iterator past the last batch";
-  if (!current_) current_ = loader_->make_batch(*order_, batch_);
+  if (!current_) current_ = loader_->dataset_.get_batch(indices());
   return *current_;
 }
 
