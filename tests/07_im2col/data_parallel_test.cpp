@@ -204,6 +204,39 @@ TEST(DataParallel, AParameterOnlyAReplicaUsedGetsItsGradient) {
   EXPECT_EQ(model.w.grad().data().to_vector(), alone.w.grad().data().to_vector());
 }
 
+// Images of 12×12 made from their index, labels index % 10.
+class Pictures : public data::Dataset {
+ public:
+  int64_t size() const override { return 50; }
+  data::Example get(int64_t index) const override {
+    BYO_CHECK(index >= 0 && index < size()) << "Pictures: no picture " << index;
+    Generator gen(static_cast<uint64_t>(index));
+    return {randn({1, 12, 12}, gen), index % 10};
+  }
+};
+
+// Each shard loading its own examples gives the bits of slicing the loaded batch.
+TEST(DataParallel, ShardsThatLoadTheirExamplesGiveTheSameBits) {
+  use_fast_kernels();
+  const Pictures pictures;
+  const std::vector<int64_t> indices{7, 3, 41, 0, 19, 22, 8};
+  std::vector<std::vector<float>> runs[2];
+  double losses[2] = {0, 0};
+  for (int way = 0; way < 2; ++way) {
+    const auto net = make_net(Kind::modern, 3);
+    DataParallel parallel = data_parallel(*net, Kind::modern, 3);
+    losses[way] = way == 0 ? parallel.forward_backward(pictures.get_batch(indices)).loss
+                           : parallel.forward_backward(pictures, indices).loss;
+    runs[way] = gradients(*net);
+  }
+  EXPECT_EQ(losses[1], losses[0]);
+  EXPECT_EQ(runs[1], runs[0]);
+  const auto net = make_net(Kind::modern, 3);
+  DataParallel parallel = data_parallel(*net, Kind::modern, 2);
+  EXPECT_THROW(parallel.forward_backward(pictures, std::vector<int64_t>{}), Error);
+  EXPECT_THROW(parallel.forward_backward(pictures, std::vector<int64_t>{3, 50}, 2), Error);
+}
+
 TEST(DataParallel, ABatchSmallerThanTheShardsIsOnePlainStep) {
   use_fast_kernels();
   const data::Batch batch = random_batch(1, 7);

@@ -26,6 +26,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "byo/data/dataset.h"
@@ -75,12 +76,22 @@ class DataParallel {
   /// result is the same for any `threads`.
   StepResult forward_backward(const data::Batch& batch, int threads = 0);
 
+  /// @brief The same for the batch of `dataset`'s examples `indices` (a DataLoader
+  ///        iterator's `indices()`), each shard loaded by the thread that trains it: the
+  ///        loading runs in parallel too, and the shard's images are in that core's caches.
+  StepResult forward_backward(const data::Dataset& dataset, std::span<const int64_t> indices,
+                              int threads = 0);
+
   /// @brief The number of shards a batch is cut into (fewer if it has fewer images).
   int shards() const { return static_cast<int>(replicas_.size()) + 1; }
 
  private:
-  // Shard s of `count` shards of `batch`, on the model (s = 0) or replica s.
-  double run_shard(int s, int count, const data::Batch& batch, int64_t& correct);
+  // Examples [begin, end) of the batch.
+  using ShardLoader = std::function<data::Batch(int64_t begin, int64_t end)>;
+  // Both forward_backward: a batch of n examples, loaded shard by shard by `load`.
+  StepResult step(int64_t n, const ShardLoader& load, int threads);
+  // Shard s of `count` shards of a batch of n, on the model (s = 0) or replica s.
+  double run_shard(int s, int count, int64_t n, const ShardLoader& load, int64_t& correct);
   // A parameter the model's own shard left without a gradient (it took no part) takes the
   // first replica's that has one; a failed allocation goes to `error`.
   void adopt_lone_gradients(int count, std::exception_ptr& error);

@@ -51,6 +51,17 @@ void check_no_buffers(const nn::Module& module) {
                              << "): each replica would update its own copy";
 }
 
+// images (n, ...) and labels (n).
+void check_batch(const data::Batch& batch, int64_t n) {
+  const Tensor& images = batch.images;
+  const Tensor& labels = batch.labels;
+  BYO_CHECK(images.defined() && labels.defined() && images.dim() >= 1 && labels.dim() == 1 &&
+            images.size(0) == n && labels.size(0) == n)
+      << "DataParallel: a batch of " << n << " needs images (" << n << ", ...) and labels (" << n
+      << "), got images " << (images.defined() ? shape_str(images.shape()) : "undefined")
+      << " and labels " << (labels.defined() ? shape_str(labels.shape()) : "undefined");
+}
+
 // The threads of the calling region (1 outside one) and this thread's number among them.
 int team_size() {
 #ifdef _OPENMP
@@ -103,7 +114,8 @@ DataParallel::DataParallel(nn::Module& model, int shards, const Factory& make_re
   }
 }
 
-double DataParallel::run_shard(int s, int count, const data::Batch& batch, int64_t& correct) {
+double DataParallel::run_shard(int s, int count, int64_t n, const ShardLoader& load,
+                               int64_t& correct) {
   nn::Module& module = s == 0 ? model_ : *replicas_[static_cast<size_t>(s - 1)];
   if (s > 0) {  // the model's weights as the optimiser left them; no gradient yet
     const std::vector<Tensor>& mine = replica_params_[static_cast<size_t>(s - 1)];
@@ -113,15 +125,16 @@ double DataParallel::run_shard(int s, int count, const data::Batch& batch, int64
     module.zero_grad();
     module.train(model_.is_training());
   }
-  const int64_t n = batch.images.size(0), begin = n * s / count, end = n * (s + 1) / count;
-  const Tensor images(batch.images.data().slice(0, begin, end));
-  const Tensor labels(batch.labels.data().slice(0, begin, end));
-  const Tensor logits = module.forward(images);
-  const float share = static_cast<float>(end - begin) / static_cast<float>(n);
-  const Tensor loss = cross_entropy(logits, labels) * share;
-  loss.backward();
-  correct = count_correct(logits, labels);
-  return static_cast<double>(loss.item());
+  const int64_t begin = n * s / count, end = n * (s + 1) / count;
+  const data::Batch shard = load(begin, end);
+  check_batch(shard, end - begin);
+  const Tensor logits = module.forward(shard.images);
+  const Tensor loss = cross_entropy(logits, shard.labels);
+  const Tensor share =
+      count == 1 ? loss : loss * (static_cast<float>(end - begin) / static_cast<float>(n));
+  share.backward();
+  correct = count_correct(logits, shard.labels);
+  return static_cast<double>(share.item());
 }
 
 void DataParallel::adopt_lone_gradients(int count, std::exception_ptr& error) {
@@ -169,29 +182,42 @@ void DataParallel::add_replica_gradients(int count, int member, int members) {
 
 StepResult DataParallel::forward_backward(const data::Batch& batch, int threads) {
   const Tensor& images = batch.images;
-  const Tensor& labels = batch.labels;
-  BYO_CHECK(images.defined() && labels.defined() && images.dim() >= 1 && labels.dim() == 1 &&
-            images.size(0) == labels.size(0) && images.size(0) > 0)
-      << "DataParallel: a batch needs images (N, ...) and labels (N) with N ≥ 1, got images "
-      << (images.defined() ? shape_str(images.shape()) : "undefined") << " and labels "
-      << (labels.defined() ? shape_str(labels.shape()) : "undefined");
+  BYO_CHECK(images.defined() && images.dim() >= 1 && images.size(0) > 0)
+      << "DataParallel: a batch needs images (N, ...) with N ≥ 1, got "
+      << (images.defined() ? shape_str(images.shape()) : "undefined images");
+  check_batch(batch, images.size(0));
+  return step(
+      images.size(0),
+      [&batch](int64_t begin, int64_t end) -> data::Batch {
+        return {Tensor(batch.images.data().slice(0, begin, end)),
+                Tensor(batch.labels.data().slice(0, begin, end))};
+      },
+      threads);
+}
+
+StepResult DataParallel::forward_backward(const data::Dataset& dataset,
+                                          std::span<const int64_t> indices, int threads) {
+  BYO_CHECK(!indices.empty()) << "DataParallel: a batch of no examples";
+  return step(
+      static_cast<int64_t>(indices.size()),
+      [&dataset, indices](int64_t begin, int64_t end) {
+        return dataset.get_batch(
+            indices.subspan(static_cast<size_t>(begin), static_cast<size_t>(end - begin)));
+      },
+      threads);
+}
+
+StepResult DataParallel::step(int64_t n, const ShardLoader& load, int threads) {
   BYO_CHECK(threads >= 0) << "DataParallel: threads must be 0 (as many as are free) or more, got "
                           << threads;
-  const int count = static_cast<int>(std::min<int64_t>(shards(), images.size(0)));
-  if (count == 1) {
-    const Tensor logits = model_.forward(images);
-    const Tensor loss = cross_entropy(logits, labels);
-    loss.backward();
-    return {static_cast<double>(loss.item()), count_correct(logits, labels)};
-  }
-
+  const int count = static_cast<int>(std::min<int64_t>(shards(), n));
   std::vector<double> losses(static_cast<size_t>(count));
   std::vector<int64_t> correct(static_cast<size_t>(count));
   std::vector<std::exception_ptr> errors(static_cast<size_t>(count));
   const auto run = [&](int s) {
     const auto i = static_cast<size_t>(s);
     try {
-      losses[i] = run_shard(s, count, batch, correct[i]);
+      losses[i] = run_shard(s, count, n, load, correct[i]);
     } catch (...) {
       errors[i] = std::current_exception();
     }

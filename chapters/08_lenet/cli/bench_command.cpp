@@ -136,10 +136,11 @@ int run_bench(const BenchFlags& f) {
     }
     steps = 0;
     Timer timer;
-    for (const data::Batch& batch : loader.epoch(epoch)) {
+    const data::DataLoader::Epoch batches = loader.epoch(epoch);
+    for (auto it = batches.begin(); it != batches.end(); ++it) {
       ++steps;
       optimizer->zero_grad();
-      parallel.forward_backward(batch);
+      parallel.forward_backward(*train_set, it.indices());  // each shard loads its examples
       optimizer->step();
     }
     const double s = timer.seconds();

@@ -222,15 +222,16 @@ class Run {
     int64_t b = 0;
     for (auto it = batches.begin(); it != batches.end(); ++it, ++b) {
       if (b < skip) continue;  // trained before the stop this run resumes from
-      const data::Batch& batch = *it;
+      // The batch's examples: each shard loads its own part (byo/data_parallel.h).
+      const std::span<const int64_t> examples = it.indices();
 
       optimizer_->zero_grad();
-      const StepResult step = parallel_.forward_backward(batch);  // forward and backward
+      const StepResult step = parallel_.forward_backward(loader_.dataset(), examples);
       const double loss_value = step.loss;
       if (!std::isfinite(loss_value)) return diverged(not_finite(loss_value) + at(epoch, b));
       optimizer_->step();
 
-      const int64_t n = batch.labels.size(0);
+      const auto n = static_cast<int64_t>(examples.size());
       tally.loss_sum += loss_value * static_cast<double>(n);
       tally.correct += step.correct;
       tally.seen += n;
