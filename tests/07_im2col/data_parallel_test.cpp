@@ -250,6 +250,23 @@ TEST(DataParallel, ABatchSmallerThanTheShardsIsOnePlainStep) {
   EXPECT_EQ(gradients(model), expected);
 }
 
+// `--threads 1000` must not build a thousand models for batches of 64.
+TEST(DataParallel, ReplicasAreBuiltWhenABatchFirstNeedsThem) {
+  use_fast_kernels();
+  const auto net = make_net(Kind::modern, 3);
+  int built = 0;
+  DataParallel parallel(*net, 1000, [&built] {
+    ++built;
+    return make_net(Kind::modern, 99);
+  });
+  EXPECT_EQ(built, 1);  // the first, to check it
+  parallel.forward_backward(random_batch(3, 1));
+  EXPECT_EQ(built, 2);
+  parallel.forward_backward(random_batch(2, 2));
+  EXPECT_EQ(built, 2);
+  EXPECT_EQ(parallel.shards(), 1000);
+}
+
 TEST(DataParallel, CountsTheImagesItGotRight) {
   use_fast_kernels();
   const data::Batch batch = random_batch(10, 8);

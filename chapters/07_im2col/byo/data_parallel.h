@@ -64,8 +64,9 @@ class DataParallel {
   ///        matter: they are overwritten before every use).
   using Factory = std::function<std::unique_ptr<nn::Module>()>;
 
-  /// @brief `shards` ≥ 1 shards per batch; `make_replica` is called shards − 1 times.
-  DataParallel(nn::Module& model, int shards, const Factory& make_replica);
+  /// @brief `shards` ≥ 1 shards per batch. `make_replica` builds the first replica now (to
+  ///        check it) and the others when a batch first needs them: at most shards − 1.
+  DataParallel(nn::Module& model, int shards, Factory make_replica);
 
   /// @brief Forward and backward of `batch` (images (N, ...), labels (N) class indices):
   ///        adds the gradient of its mean cross-entropy to the model's gradients, as
@@ -83,7 +84,7 @@ class DataParallel {
                               int threads = 0);
 
   /// @brief The number of shards a batch is cut into (fewer if it has fewer images).
-  int shards() const { return static_cast<int>(replicas_.size()) + 1; }
+  int shards() const { return shards_; }
 
  private:
   // Examples [begin, end) of the batch.
@@ -101,7 +102,12 @@ class DataParallel {
   // Brings the model's weights into this core's caches, ready for the optimiser to write.
   void claim_weights() const;
 
+  // Builds, checks and keeps one more replica.
+  void add_replica();
+
   nn::Module& model_;
+  int shards_;
+  Factory make_replica_;
   std::vector<std::unique_ptr<nn::Module>> replicas_;  // shards 1, 2, ...
   std::vector<Tensor> params_;                         // the model's
   std::vector<std::vector<Tensor>> replica_params_;    // each replica's, in the same order

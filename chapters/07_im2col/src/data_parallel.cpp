@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <exception>
 #include <string>
+#include <utility>
 
 #include "byo/check.h"
 #include "byo/fast_kernels.h"
@@ -94,24 +95,29 @@ void DataParallel::claim_weights() const {
 #endif
 }
 
-DataParallel::DataParallel(nn::Module& model, int shards, const Factory& make_replica)
-    : model_(model), params_(model.parameters()) {
+DataParallel::DataParallel(nn::Module& model, int shards, Factory make_replica)
+    : model_(model),
+      shards_(shards),
+      make_replica_(std::move(make_replica)),
+      params_(model.parameters()) {
   BYO_CHECK(shards >= 1) << "DataParallel: shards must be at least 1, got " << shards;
   check_no_buffers(model);
   for (const Tensor& p : params_) {
     BYO_CHECK(p.defined()) << "DataParallel: the model has a parameter that is not materialised "
                               "yet (a lazy layer): run one batch through it first";
   }
-  BYO_CHECK(shards == 1 || make_replica)
+  BYO_CHECK(shards == 1 || make_replica_)
       << "DataParallel: " << shards << " shards need a make_replica function";
-  for (int s = 1; s < shards; ++s) {
-    std::unique_ptr<nn::Module> replica = make_replica();
-    BYO_CHECK(replica != nullptr) << "DataParallel: make_replica returned no model";
-    check_same_parameters(model, *replica);
-    check_no_buffers(*replica);
-    replica_params_.push_back(replica->parameters());
-    replicas_.push_back(std::move(replica));
-  }
+  if (shards > 1) add_replica();
+}
+
+void DataParallel::add_replica() {
+  std::unique_ptr<nn::Module> replica = make_replica_();
+  BYO_CHECK(replica != nullptr) << "DataParallel: make_replica returned no model";
+  check_same_parameters(model_, *replica);
+  check_no_buffers(*replica);
+  replica_params_.push_back(replica->parameters());
+  replicas_.push_back(std::move(replica));
 }
 
 double DataParallel::run_shard(int s, int count, int64_t n, const ShardLoader& load,
@@ -211,6 +217,7 @@ StepResult DataParallel::step(int64_t n, const ShardLoader& load, int threads) {
   BYO_CHECK(threads >= 0) << "DataParallel: threads must be 0 (as many as are free) or more, got "
                           << threads;
   const int count = static_cast<int>(std::min<int64_t>(shards(), n));
+  while (static_cast<int>(replicas_.size()) < count - 1) add_replica();
   std::vector<double> losses(static_cast<size_t>(count));
   std::vector<int64_t> correct(static_cast<size_t>(count));
   std::vector<std::exception_ptr> errors(static_cast<size_t>(count));
