@@ -3,10 +3,11 @@
 ///        shard of the batch, and the replicas' gradients are added up.
 ///
 /// This chapter's kernels are each parallel: a LeNet step is about sixty kernel calls, and
-/// each splits its work between the cores and waits at its end for the slower one. At batch 64
-/// a call lasts tens of microseconds, so those waits, and the cache lines one core hands to
-/// the other between calls, eat much of what the second core brings. Data parallelism
-/// (PyTorch's nn.DataParallel) splits the step once instead:
+/// each splits its work between the cores and waits at its end for the slower one. At
+/// batch 64 a call lasts tens of microseconds, so those waits, and the cache lines one core
+/// hands to the other between calls, eat much of what the second core brings. Data
+/// parallelism (PyTorch's DistributedDataParallel, here on the cores of one machine) splits
+/// the step once instead:
 ///
 ///     batch of n ──┬─ shard 0 (n₀ images) ─▶ model      forward, backward ─▶ ∇₀ ─┐
 ///                  └─ shard 1 (n₁ images) ─▶ replica 1  forward, backward ─▶ ∇₁ ─┴─▶ ∇₀ + ∇₁
@@ -56,7 +57,8 @@ int64_t count_correct(const Tensor& logits, const Tensor& labels);
 ///
 /// The optimiser knows the model only: the replicas take a copy of its weights at the start
 /// of every step. With one shard (or a batch of one image) it is the plain step: forward,
-/// cross_entropy, backward on the model. Models with buffers (BatchNorm's running
+/// cross_entropy, backward on the model. A DataLoader iterator's `indices()` let each shard
+/// load its own examples: `parallel.forward_backward(loader.dataset(), it.indices())`. Models with buffers (BatchNorm's running
 /// statistics) are refused: each replica would update its own.
 class DataParallel {
  public:
