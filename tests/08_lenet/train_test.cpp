@@ -92,6 +92,16 @@ TEST(LenetTraining, SameSeedAndThreadCountGiveTheSameBits) {
   }
 }
 
+// The modern defaults on the first `limit` images, without a progress bar.
+TrainConfig small_config(int64_t limit, int64_t epochs) {
+  TrainConfig config = default_config(models::LeNetVariant::modern);
+  config.run.epochs = epochs;
+  config.run.limit = limit;
+  config.run.test_limit = 200;
+  config.progress = false;
+  return config;
+}
+
 // Two epochs straight, or one epoch, a checkpoint, and the second epoch resumed from it
 // into a differently initialised model: the same bits, because the checkpoint carries the
 // weights, the position and Adam's moments and step counts.
@@ -101,11 +111,7 @@ TEST(LenetTraining, ResumingFromACheckpointContinuesBitForBit) {
   for (const int threads : {1, 2}) {
     SCOPED_TRACE(std::to_string(threads) + " thread(s)");
     set_num_threads(threads);
-    TrainConfig config = default_config(models::LeNetVariant::modern);
-    config.run.epochs = 2;
-    config.run.limit = 640;
-    config.run.test_limit = 100;
-    config.progress = false;
+    const TrainConfig config = small_config(640, 2);
     std::ostringstream log;
     Generator gen_straight(config.run.seed);
     models::LeNet5 straight(config.variant, gen_straight);
@@ -189,15 +195,6 @@ std::string results_of(const std::string& log, int64_t epoch, int64_t epochs) {
   if (begin == std::string::npos) return "(no line " + head + ")";
   const size_t test = log.find("test acc", begin);
   return log.substr(begin, log.find('%', test) + 1 - begin);
-}
-
-TrainConfig small_config(int64_t limit, int64_t epochs) {
-  TrainConfig config = default_config(models::LeNetVariant::modern);
-  config.run.epochs = epochs;
-  config.run.limit = limit;
-  config.run.test_limit = 200;
-  config.progress = false;
-  return config;
 }
 
 // Ctrl-C after 4 of 10 batches, then resume: the epoch's line reports the loss and accuracy
