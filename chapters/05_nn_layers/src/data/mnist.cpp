@@ -91,8 +91,9 @@ void MNIST::normalise_into(int64_t index, float* out) const {
   const int64_t pixels = height_ * width_;
   const uint8_t* bytes = images_.data() + index * pixels;
   const float mean = normalization_.mean, std = normalization_.std;
-  for (int64_t p = 0; p < pixels; ++p)
+  for (int64_t p = 0; p < pixels; ++p) {
     out[p] = (static_cast<float>(bytes[p]) / 255.0f - mean) / std;
+  }
 }
 
 Example MNIST::get(int64_t index) const {
