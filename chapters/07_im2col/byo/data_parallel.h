@@ -58,8 +58,9 @@ int64_t count_correct(const Tensor& logits, const Tensor& labels);
 /// The optimiser knows the model only: the replicas take a copy of its weights at the start
 /// of every step. With one shard (or a batch of one image) it is the plain step: forward,
 /// cross_entropy, backward on the model. A DataLoader iterator's `indices()` let each shard
-/// load its own examples: `parallel.forward_backward(loader.dataset(), it.indices())`. Models with buffers (BatchNorm's running
-/// statistics) are refused: each replica would update its own.
+/// load its own examples: `parallel.forward_backward(loader.dataset(), it.indices())`.
+/// Models with buffers (BatchNorm's running statistics) are refused: each replica would
+/// update its own.
 class DataParallel {
  public:
   /// @brief Builds a model of the same architecture as the one trained (its weights do not

@@ -10,10 +10,11 @@
 /// - Freed buffers of 64 KB or more are kept, by exact size, for the next buffer of the
 ///   same size: PyTorch's caching allocators in their simplest form (exact sizes, a
 ///   bounded total, a lock). A thread gets back the buffers it freed, if it can: two
-///   threads each training a replica (byo/data_parallel.h) would otherwise swap
-///   buffers every step, and every line of a swapped buffer comes from the other core. When the
-///   total would pass the bound, the buffers cached longest ago are freed, so a program that
-///   switches from training batches to larger test batches soon caches the sizes it now uses.
+///   threads each training a replica (byo/data_parallel.h) would otherwise swap buffers
+///   every step, and every line of a swapped buffer comes from the other core. When the
+///   total would pass the bound, the buffers cached longest ago are freed, so a program
+///   that switches from training batches to larger test batches soon caches the sizes it
+///   now uses.
 /// - Buffers of 2 MB or more are aligned to 2 MB and marked MADV_HUGEPAGE (Linux's
 ///   transparent huge pages): one fault maps 2 MB, and one TLB entry covers it.
 #include <atomic>
