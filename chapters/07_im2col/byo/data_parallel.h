@@ -24,7 +24,6 @@
 #pragma once
 
 #include <cstdint>
-#include <exception>
 #include <functional>
 #include <memory>
 #include <span>
@@ -97,8 +96,8 @@ class DataParallel {
   // Shard s of `count` shards of a batch of n, on the model (s = 0) or replica s.
   double run_shard(int s, int count, int64_t n, const ShardLoader& load, int64_t& correct);
   // A parameter the model's own shard left without a gradient (it took no part) takes the
-  // first replica's that has one; a failed allocation goes to `error`.
-  void adopt_lone_gradients(int count, std::exception_ptr& error);
+  // first replica's that has one.
+  void adopt_lone_gradients(int count);
   // The model's gradients += replica 1's + ... + replica count−1's, element by element in
   // that order: this thread, `member` of `members`, adds its share of the elements.
   void add_replica_gradients(int count, int member, int members);

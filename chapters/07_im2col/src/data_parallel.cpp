@@ -3,13 +3,13 @@
 #include "byo/data_parallel.h"
 
 #include <algorithm>
-#include <exception>
 #include <string>
 #include <utility>
 
 #include "byo/check.h"
 #include "byo/fast_kernels.h"
 #include "byo/ops.h"
+#include "threads.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -63,19 +63,12 @@ void check_batch(const data::Batch& batch, int64_t n) {
       << " and labels " << (labels.defined() ? shape_str(labels.shape()) : "undefined");
 }
 
-// The threads of the calling region (1 outside one) and this thread's number among them.
+// The threads of the calling region (1 outside one); this thread is detail::this_thread().
 int team_size() {
 #ifdef _OPENMP
   return omp_get_num_threads();
 #else
   return 1;
-#endif
-}
-int team_member() {
-#ifdef _OPENMP
-  return omp_get_thread_num();
-#else
-  return 0;
 #endif
 }
 
@@ -143,19 +136,14 @@ double DataParallel::run_shard(int s, int count, int64_t n, const ShardLoader& l
   return static_cast<double>(share.item());
 }
 
-void DataParallel::adopt_lone_gradients(int count, std::exception_ptr& error) {
+void DataParallel::adopt_lone_gradients(int count) {
   for (size_t i = 0; i < params_.size(); ++i) {
     if (params_[i].grad().defined()) continue;
     for (int s = 1; s < count; ++s) {
       // A handle: clearing its gradient clears the replica's.
       Tensor twin = replica_params_[static_cast<size_t>(s - 1)][i];
       if (!twin.grad().defined()) continue;
-      try {
-        params_[i].set_grad(Tensor(twin.grad().data().clone()));
-      } catch (...) {
-        error = std::current_exception();
-        return;
-      }
+      params_[i].set_grad(Tensor(twin.grad().data().clone()));
       twin.zero_grad();  // now the model's: the later replicas' are still to be added
       break;
     }
@@ -220,17 +208,10 @@ StepResult DataParallel::step(int64_t n, const ShardLoader& load, int threads) {
   while (static_cast<int>(replicas_.size()) < count - 1) add_replica();
   std::vector<double> losses(static_cast<size_t>(count));
   std::vector<int64_t> correct(static_cast<size_t>(count));
-  std::vector<std::exception_ptr> errors(static_cast<size_t>(count));
+  detail::RegionErrors errors;
   const auto run = [&](int s) {
     const auto i = static_cast<size_t>(s);
-    try {
-      losses[i] = run_shard(s, count, n, load, correct[i]);
-    } catch (...) {
-      errors[i] = std::current_exception();
-    }
-  };
-  const auto failed = [&] {
-    return std::any_of(errors.begin(), errors.end(), [](const auto& e) { return e != nullptr; });
+    errors.run([&] { losses[i] = run_shard(s, count, n, load, correct[i]); });
   };
   // Fewer threads than shards: the shards take turns, with the same bits.
   int team = threads > 0 ? std::min(threads, count) : count;
@@ -239,8 +220,8 @@ StepResult DataParallel::step(int64_t n, const ShardLoader& load, int threads) {
     // No parallel region: inside one, even of one thread, the kernels' own regions would
     // be nested ones, which start their threads afresh every time.
     for (int s = 0; s < count; ++s) run(s);
-    if (!failed()) adopt_lone_gradients(count, errors[0]);
-    if (!failed()) add_replica_gradients(count, 0, 1);
+    if (!errors.failed()) errors.run([&] { adopt_lone_gradients(count); });
+    if (!errors.failed()) add_replica_gradients(count, 0, 1);
   } else {
     bool ok = true;
 #pragma omp parallel num_threads(team)
@@ -249,17 +230,14 @@ StepResult DataParallel::step(int64_t n, const ShardLoader& load, int threads) {
       for (int s = 0; s < count; ++s) run(s);
 #pragma omp single
       {
-        ok = !failed();
-        if (ok) adopt_lone_gradients(count, errors[0]);
-        ok = ok && !failed();
+        if (!errors.failed()) errors.run([&] { adopt_lone_gradients(count); });
+        ok = !errors.failed();
       }
-      if (ok) add_replica_gradients(count, team_member(), team_size());
-      if (team_member() == 0) claim_weights();
+      if (ok) add_replica_gradients(count, static_cast<int>(detail::this_thread()), team_size());
+      if (detail::this_thread() == 0) claim_weights();
     }
   }
-  for (const std::exception_ptr& error : errors) {
-    if (error) std::rethrow_exception(error);
-  }
+  errors.rethrow();
   StepResult result;
   for (int s = 0; s < count; ++s) {
     result.loss += losses[static_cast<size_t>(s)];

@@ -126,6 +126,8 @@ class RegionErrors {
       if (!first_) first_ = std::current_exception();
     }
   }
+  /// @brief True once a body has thrown. Read it where no body runs (after a barrier).
+  bool failed() const { return first_ != nullptr; }
   /// @brief Throws the kept exception, if any. Call after the region, outside it.
   void rethrow() const {
     if (first_) std::rethrow_exception(first_);
