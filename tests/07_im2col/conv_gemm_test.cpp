@@ -51,6 +51,13 @@ const Case kCases[] = {
     {{2, 3, 9, 8}, {5, 3, 2, 5}, {1, 1}, {1, 2}},
     {{2, 2, 8, 8}, {4, 2, 6, 6}, {1, 1}, {0, 0}},
     {{1, 2, 4, 4}, {3, 2, 2, 2}, {1, 1}, {2, 2}},
+    // Windows five wide, whose kernels hold a row of weights or of output gradients in
+    // registers: rows of 17 (12 + 5 pixels a pass) and 13 outputs, an odd number of
+    // rows; rows of 9 and 12 with 5×5 windows, whose weight gradient goes by kernel rows.
+    {{2, 3, 7, 17}, {18, 3, 3, 5}, {1, 1}, {1, 2}},
+    {{2, 2, 6, 17}, {4, 2, 5, 5}, {1, 1}, {0, 0}},
+    {{3, 2, 9, 11}, {5, 2, 5, 5}, {1, 1}, {0, 1}},
+    {{1, 3, 8, 16}, {17, 3, 5, 5}, {1, 1}, {0, 0}},
     // One input channel but stride 2 or padding ≥ kernel: back to im2col + GEMM.
     {{2, 1, 9, 9}, {3, 1, 3, 3}, {2, 2}, {1, 1}},
     {{1, 1, 4, 4}, {2, 1, 2, 2}, {1, 1}, {2, 2}},

@@ -69,6 +69,10 @@ inline Vec load_vec(const float* p) {
   return v;
 }
 
+/// @brief `x` in every lane: x · 1 lane by lane, which the compiler turns into one
+///        broadcast. (Vec{} + x would turn −0 into +0.)
+inline Vec broadcast(float x) { return x * (Vec{} + 1.0f); }
+
 /// @brief Stores `v` to kSimdWidth floats at `p` (any alignment).
 inline void store_vec(float* p, Vec v) { std::memcpy(p, &v, sizeof(v)); }
 
