@@ -238,36 +238,48 @@ constexpr auto kTapsKernels =
 
 // ---- the input gradient ----------------------------------------------------------------
 
-constexpr int64_t kMaxWideVectors = 9;  // 2 taps × 9 accumulators + loads in 32 registers
+constexpr int64_t kMaxWideVectors = 9;  // 3 taps × 9 accumulators + 3 weights + 1 load
 
 int64_t wide_vectors(const ConvGeometry& g) { return (g.out_h * bordered_cols(g) + kW - 1) / kW; }
 
-// dx_b (C bordered planes) += for every tap t of every channel c, the wide plane
-// Σ_k w[k,c,t] · dout_wide[k], shifted by the tap. dout_wide is (K, V·kW): each output row
-// as wide as a bordered input row, zero past column Q and past the last row.
-template <int V>
-void scatter_taps(const ConvGeometry& g, const float* dout_wide, const float* w, float* dx_b) {
+// acc[g] (V vectors each) = Σ_k w[k,c,t + g] · dout_wide[k], for G taps t .. t + G − 1
+// of channel c; then each tap's wide plane is added to dx_b at its shift, tap by tap.
+template <int V, int G>
+void scatter_group(const ConvGeometry& g, const float* dout_wide, const float* w, int64_t c,
+                   int64_t t, float* dx_b) {
   const int64_t cols = bordered_cols(g), plane = bordered_plane(g);
   const int64_t taps = g.kernel_h * g.kernel_w, chw = g.in_channels * taps;
-  for (int64_t c = 0; c < g.in_channels; ++c) {
-    for (int64_t t = 0; t < taps; t += 2) {
-      const bool two = t + 1 < taps;
-      Vec a0[V] = {}, a1[V] = {};
-      for (int64_t k = 0; k < g.out_channels; ++k) {
-        const float u0 = w[k * chw + c * taps + t], u1 = two ? w[k * chw + c * taps + t + 1] : 0;
-        const float* d = dout_wide + k * V * kW;
-        for (int v = 0; v < V; ++v) {
-          const Vec dv = in_register(load_vec(d + v * kW));  // else loaded once per tap
-          a0[v] += u0 * dv;
-          a1[v] += u1 * dv;
-        }
-      }
-      float* at = dx_b + c * plane + (t / g.kernel_w) * cols + t % g.kernel_w;
-      for (int v = 0; v < V; ++v) store_vec(at + v * kW, load_vec(at + v * kW) + a0[v]);
-      if (!two) continue;
-      at = dx_b + c * plane + ((t + 1) / g.kernel_w) * cols + (t + 1) % g.kernel_w;
-      for (int v = 0; v < V; ++v) store_vec(at + v * kW, load_vec(at + v * kW) + a1[v]);
+  Vec acc[G][V] = {};
+  for (int64_t k = 0; k < g.out_channels; ++k) {
+    Vec u[G];
+    for (int i = 0; i < G; ++i) u[i] = in_register(broadcast(w[k * chw + c * taps + t + i]));
+    const float* d = dout_wide + k * V * kW;
+    for (int v = 0; v < V; ++v) {
+      const Vec dv = in_register(load_vec(d + v * kW));  // else loaded once per tap
+      for (int i = 0; i < G; ++i) acc[i][v] += u[i] * dv;
     }
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < G; ++i) {
+    float* at = dx_b + c * plane + ((t + i) / g.kernel_w) * cols + (t + i) % g.kernel_w;
+#pragma GCC unroll 16
+    for (int v = 0; v < V; ++v) store_vec(at + v * kW, load_vec(at + v * kW) + acc[i][v]);
+  }
+}
+
+// dx_b (C bordered planes) += for every tap t of every channel c, the wide plane
+// Σ_k w[k,c,t] · dout_wide[k], shifted by the tap. dout_wide is (K, V·kW): each output row
+// as wide as a bordered input row, zero past column Q and past the last row. Taps go in
+// groups of three, whose 3·V accumulators and 3 weights fill the 32 AVX-512 registers:
+// each load of dout_wide then feeds three FMAs.
+template <int V>
+void scatter_taps(const ConvGeometry& g, const float* dout_wide, const float* w, float* dx_b) {
+  const int64_t taps = g.kernel_h * g.kernel_w;
+  for (int64_t c = 0; c < g.in_channels; ++c) {
+    int64_t t = 0;
+    for (; t + 3 <= taps; t += 3) scatter_group<V, 3>(g, dout_wide, w, c, t, dx_b);
+    if (taps - t == 2) scatter_group<V, 2>(g, dout_wide, w, c, t, dx_b);
+    if (taps - t == 1) scatter_group<V, 1>(g, dout_wide, w, c, t, dx_b);
   }
 }
 
