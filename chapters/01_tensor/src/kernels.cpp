@@ -22,6 +22,9 @@ Kernels& kernels() {
 }
 
 // a is (M,K), b is (K,N), c is (M,N)
+//
+// Each product is rounded, then added: this file is compiled without FMA contraction, so
+// the sums, and every program run on these loops, give the same bits on any x86 CPU.
 void gemm_naive(ConstMatrixView a, ConstMatrixView b, MatrixView c, bool accumulate) {
   for (int64_t i = 0; i < c.rows; ++i) {
     for (int64_t j = 0; j < c.cols; ++j) {
