@@ -24,7 +24,7 @@
 /// Both make one broadcast load per FMA, and a core loads no more than it multiplies:
 /// on an Intel Xeon (AVX-512) they reached 60% of the GEMM's speed. For windows 5 wide
 /// each input float is broadcast once per kernel row instead, and meets the 5 vectors of
-/// that row held in registers (segment_rows, taps_rows): 78–92%, with the same sums in
+/// that row held in registers (segment_rows, taps_rows): 77–92%, with the same sums in
 /// the same order, so the same bits.
 ///
 /// The input gradient has only C = 6 values per pixel for LeNet, too few to fill the
@@ -46,6 +46,9 @@ namespace byo {
 namespace {
 
 constexpr int64_t kW = kSimdWidth;
+// AVX-512's 32 vector registers: the kernels below that hold a kernel row in registers,
+// or three taps' accumulators, need them (AVX2 has 16, and they would spill).
+constexpr bool kManyRegisters = kSimdWidth >= 16;
 constexpr int kMaxSegment = 12;  // pixels of a row per pass: 2 rows × 12 accumulators
 
 int64_t bordered_cols(const ConvGeometry& g) { return g.in_w + 2 * g.pad_w; }
@@ -113,9 +116,10 @@ void segment_rows(const Segment& sg, Vec bias, float* out) {
 #pragma GCC unroll 16
         for (int col = 0; col < J + S - 1; ++col) {
           const Vec x = in_register(broadcast(row[i * sg.cols + col]));
-          // Tap s of pixel col - s, in increasing s: the order of segment's sums.
+          // Input column col is tap s of pixel col − s; as col grows, each pixel meets
+          // its taps in increasing s, the order of segment's sums.
 #pragma GCC unroll 8
-          for (int s = S - 1; s >= 0; --s) {
+          for (int s = 0; s < S; ++s) {
             const int j = col - s;
             if (j >= 0 && j < J) acc[i][j] += x * wv[s];
           }
@@ -143,7 +147,9 @@ SegmentKernel pick5(int64_t pixels, std::integer_sequence<int, J...>) {
 }
 template <int ROWS>
 SegmentKernel pick(int64_t pixels, int64_t kernel_w) {
-  if (kernel_w == 5) return pick5<ROWS>(pixels, std::make_integer_sequence<int, kMaxSegment>{});
+  if (kManyRegisters && kernel_w == 5) {
+    return pick5<ROWS>(pixels, std::make_integer_sequence<int, kMaxSegment>{});
+  }
   return pick<ROWS>(pixels, std::make_integer_sequence<int, kMaxSegment>{});
 }
 
@@ -270,16 +276,18 @@ void scatter_group(const ConvGeometry& g, const float* dout_wide, const float* w
 // dx_b (C bordered planes) += for every tap t of every channel c, the wide plane
 // Σ_k w[k,c,t] · dout_wide[k], shifted by the tap. dout_wide is (K, V·kW): each output row
 // as wide as a bordered input row, zero past column Q and past the last row. Taps go in
-// groups of three, whose 3·V accumulators and 3 weights fill the 32 AVX-512 registers:
-// each load of dout_wide then feeds three FMAs.
+// groups of three, whose 3·V accumulators and 3 weights fill AVX-512's 32 registers (two
+// with fewer registers): each load of dout_wide then feeds three FMAs.
 template <int V>
 void scatter_taps(const ConvGeometry& g, const float* dout_wide, const float* w, float* dx_b) {
   const int64_t taps = g.kernel_h * g.kernel_w;
   for (int64_t c = 0; c < g.in_channels; ++c) {
     int64_t t = 0;
-    for (; t + 3 <= taps; t += 3) scatter_group<V, 3>(g, dout_wide, w, c, t, dx_b);
-    if (taps - t == 2) scatter_group<V, 2>(g, dout_wide, w, c, t, dx_b);
-    if (taps - t == 1) scatter_group<V, 1>(g, dout_wide, w, c, t, dx_b);
+    if constexpr (kManyRegisters) {
+      for (; t + 3 <= taps; t += 3) scatter_group<V, 3>(g, dout_wide, w, c, t, dx_b);
+    }
+    for (; t + 2 <= taps; t += 2) scatter_group<V, 2>(g, dout_wide, w, c, t, dx_b);
+    if (t < taps) scatter_group<V, 1>(g, dout_wide, w, c, t, dx_b);
   }
 }
 
@@ -412,7 +420,8 @@ void conv2d_grad_weight_wide(const ConvGeometry& g, const float* x, const float*
   const int64_t blocks = (g.batch + kImagesPerBlock - 1) / kImagesPerBlock;
   detail::BlockSums block_sums(blocks, weights + stride);
   const TapsKernel kernel = kTapsKernels[(g.kernel_h - 1) * kMaxTapSide + g.kernel_w - 1];
-  const bool by_rows = g.kernel_h == 5 && g.kernel_w == 5 && g.out_w <= kMaxTapRow;
+  const bool by_rows =
+      kManyRegisters && g.kernel_h == 5 && g.kernel_w == 5 && g.out_w <= kMaxTapRow;
   const int threads = detail::thread_count(blocks);
   std::vector<detail::AlignedFloats> images = detail::per_thread<detail::AlignedFloats>(
       threads, static_cast<size_t>(g.in_channels * bordered_plane(g)), 0.0f);
