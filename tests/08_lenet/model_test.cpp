@@ -5,8 +5,10 @@
 #include <sstream>
 
 #include "byo/check.h"
+#include "byo/conv.h"
 #include "byo/gemm.h"
 #include "byo/models/lenet.h"
+#include "byo/ops.h"
 
 namespace byo::models {
 namespace {
@@ -94,6 +96,43 @@ TEST(LeNet5, VariantNames) {
   EXPECT_EQ(parse_variant("modern"), LeNetVariant::modern);
   EXPECT_EQ(variant_name(LeNetVariant::classic), "classic");
   EXPECT_THROW(parse_variant("lenet"), Error);
+}
+
+// The modern net pools before its ReLU. The textbook order, ReLU then pooling, must give
+// the same logits and the same gradients to the bit, with the kernels lenet trains with and
+// with the plain ones. Half of each image is zero, so conv1's output there is its bias:
+// whole windows of ties, positive and negative, and of exact zeros.
+TEST(LeNet5, PoolingBeforeReLUChangesNoBit) {
+  for (const bool fast : {false, true}) {
+    SCOPED_TRACE(fast ? "fast kernels" : "naive kernels");
+    fast ? use_fast_kernels() : use_naive_kernels();
+    Generator gen(4);
+    LeNet5 model(LeNetVariant::modern, gen);
+    model.conv1->bias.data().copy_(
+        NDArray::from_vector({0.5f, -0.5f, 0.0f, 1.0f, -1.0f, 0.0f}, {6}));
+    Generator data(5);
+    const Tensor input = randn({4, 1, 28, 28}, data);
+    input.data().slice(2, 0, 14).fill_(0.0f);
+    const Tensor labels = from_vector({1, 7, 3, 0}, {4});
+
+    const auto gradients = [&model](const Tensor& logits, const Tensor& labels) {
+      model.zero_grad();
+      cross_entropy(logits, labels).backward();
+      std::vector<std::vector<float>> grads;
+      for (const Tensor& p : model.parameters()) grads.push_back(p.grad().data().to_vector());
+      return grads;
+    };
+    const Tensor ours = model.forward(input);
+    const auto our_grads = gradients(ours, labels);
+
+    Tensor h = max_pool2d(relu(model.conv1->forward(input)), {2, 2});
+    h = max_pool2d(relu(model.conv2->forward(h)), {2, 2});
+    h = relu(model.fc2->forward(relu(model.fc1->forward(h.flatten(1)))));
+    const Tensor textbook = model.fc3->forward(h);
+    EXPECT_EQ(ours.data().to_vector(), textbook.data().to_vector());
+    EXPECT_EQ(our_grads, gradients(textbook, labels));
+  }
+  use_naive_kernels();
 }
 
 // An empty batch is legal, as in PyTorch: ten logits for each of no images, through the

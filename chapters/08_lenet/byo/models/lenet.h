@@ -10,7 +10,8 @@
 ///       fc3    84→10             (N,10) logits
 ///
 /// `classic` uses sigmoid and average pooling (as LeCun 1998, d2l.ai and the original numpy
-/// project build it); `modern` uses ReLU and max pooling. Both have 61,706 parameters, named
+/// project build it); `modern` uses ReLU and max pooling, and pools before its ReLU: the two
+/// commute, and ReLU then sees a quarter of the values. Both have 61,706 parameters, named
 /// conv1.weight, conv1.bias, ..., fc3.bias as in PyTorch's usual LeNet class.
 ///
 /// Initialisation decides whether the classic net learns at all: with PyTorch's default
@@ -78,6 +79,13 @@ class LeNet5 : public nn::Module {
   std::shared_ptr<nn::Linear> fc3;    ///< 84→10.
 
  private:
+  // The forward pass; `keep`, if given, receives every stage's output.
+  Tensor run(const Tensor& input, LeNetActivations* keep);
+  // conv, then its activation and pooling; `maps`, if given, receives the activated conv
+  // output.
+  Tensor conv_block(nn::Module& conv, nn::Module& act, nn::Module& pool, const Tensor& x,
+                    Tensor* maps);
+
   LeNetVariant variant_;
   std::shared_ptr<nn::Module> act1_, pool1_, act2_, pool2_, flatten_, act3_, act4_;
 };

@@ -65,20 +65,39 @@ void LeNet5::reset_parameters(Generator& gen) {
   for (const Tensor& b : biases) nn::init::zeros_(b);
 }
 
-Tensor LeNet5::forward(const Tensor& input) { return forward_all(input).logits; }
+Tensor LeNet5::forward(const Tensor& input) { return run(input, nullptr); }
 
 LeNetActivations LeNet5::forward_all(const Tensor& input) {
+  LeNetActivations a;
+  a.logits = run(input, &a);
+  return a;
+}
+
+Tensor LeNet5::run(const Tensor& input, LeNetActivations* keep) {
   BYO_CHECK(input.dim() == 4 && input.size(1) == 1 && input.size(2) == 28 && input.size(3) == 28)
       << "LeNet5: input must be (N,1,28,28), got " << shape_str(input.shape());
-  LeNetActivations a;
-  a.conv1 = act1_->forward(conv1->forward(input));
-  a.pool1 = pool1_->forward(a.conv1);
-  a.conv2 = act2_->forward(conv2->forward(a.pool1));
-  a.pool2 = pool2_->forward(a.conv2);
-  Tensor h = act3_->forward(fc1->forward(flatten_->forward(a.pool2)));
+  Tensor h = conv_block(*conv1, *act1_, *pool1_, input, keep ? &keep->conv1 : nullptr);
+  if (keep) keep->pool1 = h;
+  h = conv_block(*conv2, *act2_, *pool2_, h, keep ? &keep->conv2 : nullptr);
+  if (keep) keep->pool2 = h;
+  h = act3_->forward(fc1->forward(flatten_->forward(h)));
   h = act4_->forward(fc2->forward(h));
-  a.logits = fc3->forward(h);
-  return a;
+  return fc3->forward(h);
+}
+
+Tensor LeNet5::conv_block(nn::Module& conv, nn::Module& act, nn::Module& pool, const Tensor& x,
+                          Tensor* maps) {
+  const Tensor z = conv.forward(x);
+  if (variant_ == LeNetVariant::modern) {
+    // ReLU and max pooling commute: relu(max(a, b)) = max(relu(a), relu(b)), and the
+    // gradient reaches the same cell either way. Pooling first leaves ReLU a quarter of
+    // the values, forward and backward.
+    if (maps) *maps = act.forward(z);
+    return act.forward(pool.forward(z));
+  }
+  Tensor activated = act.forward(z);  // sigmoid and averaging do not commute
+  if (maps) *maps = activated;
+  return pool.forward(activated);
 }
 
 std::string LeNet5::extra_repr() const { return "variant=" + variant_name(variant_); }
