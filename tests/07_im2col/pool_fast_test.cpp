@@ -24,13 +24,15 @@ struct Case {
 
 // LeNet's pools, windows that tile with a leftover row and column, overlapping windows,
 // padding, 1×1, rectangular windows, batch 1 and 3; 2×2 windows fewer than eight to a row
-// (played a plane at a time), with eight or more to a plane and with fewer.
+// (played a plane at a time), with eight or more to a plane and with fewer; nine to a row
+// (the second block of eight overlaps the first) with a leftover row and column.
 const Case kCases[] = {
     {{3, 6, 28, 28}, {2, 2}, {2, 2}, {0, 0}}, {{1, 16, 10, 10}, {2, 2}, {2, 2}, {0, 0}},
     {{2, 3, 13, 6}, {2, 2}, {2, 2}, {0, 0}},  {{1, 2, 4, 5}, {2, 2}, {2, 2}, {0, 0}},
     {{3, 2, 7, 9}, {2, 2}, {2, 2}, {0, 0}},   {{1, 3, 9, 8}, {3, 3}, {2, 2}, {1, 1}},
     {{3, 1, 6, 7}, {3, 3}, {1, 1}, {0, 0}},   {{1, 2, 5, 5}, {1, 1}, {1, 1}, {0, 0}},
     {{2, 2, 7, 8}, {2, 3}, {1, 2}, {1, 1}},   {{1, 1, 4, 6}, {2, 3}, {2, 3}, {0, 0}},
+    {{2, 2, 5, 19}, {2, 2}, {2, 2}, {0, 0}},
 };
 
 std::string describe(const Case& c) {

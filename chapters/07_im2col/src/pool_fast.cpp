@@ -303,7 +303,80 @@ void avg_pool_2x2_narrow(const ConvGeometry& g, const float* x, float* out) {
     store8(out + plane * windows + i, (Float8{} + c.tl + c.tr + c.bl + c.br) / 4.0f);
   });
 }
+// Eight windows' shares, each twice: lanes 0..3 as 0,0,1,1,2,2,3,3 and lanes 4..7 alike,
+// 16 floats of a row of cells.
+Float8 low_pairs(Float8 v) { return __builtin_shufflevector(v, v, 0, 0, 1, 1, 2, 2, 3, 3); }
+Float8 high_pairs(Float8 v) { return __builtin_shufflevector(v, v, 4, 4, 5, 5, 6, 6, 7, 7); }
+
+// The backward of avg_pool_2x2_narrow, its copies the other way round: a plane's shares,
+// eight windows at a time, each twice, end to end; then every row of windows's run of
+// 2·Q floats is copied to its two rows of cells.
+// grad_out is (N,C,P,Q), grad_x is (N,C,H,W)
+void avg_pool_2x2_backward_narrow(const ConvGeometry& g, const float* grad_out, float* grad_x) {
+  const int64_t plane_in = g.in_h * g.in_w, windows = g.out_h * g.out_w, run = 2 * g.out_w;
+  const bool leftover = 2 * g.out_h != g.in_h || 2 * g.out_w != g.in_w;
+  const int threads = detail::thread_count(planes(g));
+  std::vector<std::vector<float>> pairs =
+      detail::per_thread<std::vector<float>>(threads, static_cast<size_t>(2 * windows), 0.0f);
+#pragma omp parallel num_threads(threads)
+  {
+    float* pair = pairs[detail::this_thread()].data();
+#pragma omp for schedule(static)
+    for (int64_t plane = 0; plane < planes(g); ++plane) {
+      const float* go = grad_out + plane * windows;
+      for_each_block(
+          windows,
+          [&](int64_t i) {
+            const Float8 share = load8(go + i) / 4.0f;
+            store8(pair + 2 * i, low_pairs(share));
+            store8(pair + 2 * i + kLanes, high_pairs(share));
+          },
+          [](int64_t) {});
+      float* gx = grad_x + plane * plane_in;
+      if (leftover) std::fill_n(gx, plane_in, 0.0f);
+      for (int64_t p = 0; p < g.out_h; ++p) {
+        detail::copy_run(gx + 2 * p * g.in_w, pair + p * run, run);
+        detail::copy_run(gx + (2 * p + 1) * g.in_w, pair + p * run, run);
+      }
+    }
+  }
+}
 #endif
+
+// The backward of avg_pool_2x2: each window's share, a quarter of its gradient, goes to
+// its four cells, eight windows (16 floats of both rows) at a time.
+// grad_out is (N,C,P,Q), grad_x is (N,C,H,W)
+void avg_pool_2x2_backward(const ConvGeometry& g, const float* grad_out, float* grad_x) {
+  const int64_t plane_in = g.in_h * g.in_w, plane_out = g.out_h * g.out_w;
+  const bool leftover = 2 * g.out_h != g.in_h || 2 * g.out_w != g.in_w;
+#pragma omp parallel for schedule(static) num_threads(detail::thread_count())
+  for (int64_t plane = 0; plane < planes(g); ++plane) {
+    float* gx = grad_x + plane * plane_in;
+    if (leftover) std::fill_n(gx, plane_in, 0.0f);
+    for (int64_t p = 0; p < g.out_h; ++p) {
+      const float* go = grad_out + plane * plane_out + p * g.out_w;
+      float* row0 = gx + 2 * p * g.in_w;
+      float* row1 = row0 + g.in_w;
+      const auto one = [&](int64_t q) {
+        const float share = go[q] / 4.0f;
+        row0[2 * q] = row0[2 * q + 1] = row1[2 * q] = row1[2 * q + 1] = share;
+      };
+#ifdef BYO_HAVE_SHUFFLEVECTOR
+      const auto block = [&](int64_t q) {
+        const Float8 share = load8(go + q) / 4.0f;
+        const Float8 low = low_pairs(share), high = high_pairs(share);
+        store8(row0 + 2 * q, low);
+        store8(row0 + 2 * q + kLanes, high);
+        store8(row1 + 2 * q, low);
+        store8(row1 + 2 * q + kLanes, high);
+      };
+      for_each_block(g.out_w, block, one);
+#else
+      for (int64_t q = 0; q < g.out_w; ++q) one(q);
+#endif
+    }
+  }
+}
 
 // x is (N,C,H,W), out is (N,C,P,Q)
 void avg_pool_2x2(const ConvGeometry& g, const float* x, float* out) {
@@ -366,7 +439,15 @@ void avg_pool2d_forward_fast(const ConvGeometry& g, const float* x, float* out) 
 // grad_out is (N,C,P,Q), grad_x is (N,C,H,W)
 void avg_pool2d_backward_fast(const ConvGeometry& g, const float* grad_out, float* grad_x) {
   if (tiles(g)) {
-    if (g.kernel_w == 2) {
+    if (g.kernel_h == 2 && g.kernel_w == 2) {
+#ifdef BYO_HAVE_SHUFFLEVECTOR
+      if (narrow_rows(g)) {
+        avg_pool_2x2_backward_narrow(g, grad_out, grad_x);
+        return;
+      }
+#endif
+      avg_pool_2x2_backward(g, grad_out, grad_x);
+    } else if (g.kernel_w == 2) {
       avg_pool_tiled_backward<2>(g, grad_out, grad_x);
     } else {
       avg_pool_tiled_backward<0>(g, grad_out, grad_x);
