@@ -88,7 +88,8 @@ void avg_pool_tiled(const ConvGeometry& g, const float* x, float* out) {
 // Its backward: every cell under a window receives the window's share once; cells past
 // the last window (when H or W is not a multiple of the kernel) receive nothing. The
 // shares of a plane are divided first, once per window and in a loop that vectorises,
-// rather than once for every cell they are written to.
+// rather than once for every cell they are written to. Chapter 6's loops add each share
+// to a zero, so a share here is 0 + share: a −0 arrives as +0, as there.
 template <int64_t kKernelW>
 void avg_pool_tiled_backward(const ConvGeometry& g, const float* grad_out, float* grad_x) {
   const int64_t kw = kKernelW > 0 ? kKernelW : g.kernel_w;
@@ -104,7 +105,7 @@ void avg_pool_tiled_backward(const ConvGeometry& g, const float* grad_out, float
     for (int64_t plane = 0; plane < planes(g); ++plane) {
       float* gx = grad_x + plane * plane_in;
       const float* __restrict go = grad_out + plane * plane_out;
-      for (int64_t i = 0; i < plane_out; ++i) share[i] = go[i] / area;
+      for (int64_t i = 0; i < plane_out; ++i) share[i] = 0.0f + go[i] / area;
       if (g.out_h * g.kernel_h != g.in_h || g.out_w * kw != g.in_w) {
         std::fill_n(gx, plane_in, 0.0f);
       }
@@ -327,7 +328,7 @@ void avg_pool_2x2_backward_narrow(const ConvGeometry& g, const float* grad_out, 
       for_each_block(
           windows,
           [&](int64_t i) {
-            const Float8 share = load8(go + i) / 4.0f;
+            const Float8 share = Float8{} + load8(go + i) / 4.0f;
             store8(pair + 2 * i, low_pairs(share));
             store8(pair + 2 * i + kLanes, high_pairs(share));
           },
@@ -358,12 +359,12 @@ void avg_pool_2x2_backward(const ConvGeometry& g, const float* grad_out, float* 
       float* row0 = gx + 2 * p * g.in_w;
       float* row1 = row0 + g.in_w;
       const auto one = [&](int64_t q) {
-        const float share = go[q] / 4.0f;
+        const float share = 0.0f + go[q] / 4.0f;
         row0[2 * q] = row0[2 * q + 1] = row1[2 * q] = row1[2 * q + 1] = share;
       };
 #ifdef BYO_HAVE_SHUFFLEVECTOR
       const auto block = [&](int64_t q) {
-        const Float8 share = load8(go + q) / 4.0f;
+        const Float8 share = Float8{} + load8(go + q) / 4.0f;
         const Float8 low = low_pairs(share), high = high_pairs(share);
         store8(row0 + 2 * q, low);
         store8(row0 + 2 * q + kLanes, high);
