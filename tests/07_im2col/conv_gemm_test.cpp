@@ -3,12 +3,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "byo/conv.h"
 #include "byo/conv_gemm.h"
 #include "byo/gemm.h"
 #include "byo/gradcheck.h"
+#include "support/threads.h"
 
 namespace byo {
 namespace {
@@ -58,6 +60,15 @@ const Case kCases[] = {
     {{2, 2, 6, 17}, {4, 2, 5, 5}, {1, 1}, {0, 0}},
     {{3, 2, 9, 11}, {5, 2, 5, 5}, {1, 1}, {0, 1}},
     {{1, 3, 8, 16}, {17, 3, 5, 5}, {1, 1}, {0, 0}},
+    // Batches of 16 or more with windows five wide and no padding: the images-in-lanes
+    // input gradient (conv_lanes.cpp), with AVX-512. LeNet's second layer in one group of
+    // 16 images and in two groups and five images; output rows of 5 (three kernel rows, a
+    // last group of one image) and of 11, the widest; rows of 12 go back to conv_wide.cpp.
+    {{16, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}},
+    {{37, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}},
+    {{17, 2, 7, 9}, {3, 2, 3, 5}, {1, 1}, {0, 0}},
+    {{16, 3, 6, 15}, {4, 3, 2, 5}, {1, 1}, {0, 0}},
+    {{16, 2, 6, 16}, {3, 2, 2, 5}, {1, 1}, {0, 0}},
     // One input channel but stride 2 or padding ≥ kernel: back to im2col + GEMM.
     {{2, 1, 9, 9}, {3, 1, 3, 3}, {2, 2}, {1, 1}},
     {{1, 1, 4, 4}, {2, 1, 2, 2}, {1, 1}, {2, 2}},
@@ -100,6 +111,33 @@ TEST(ConvGemm, MatchesTheLoopsOnEveryKernel) {
     EXPECT_LT(max_diff(gw_naive, gw_fast), 1e-3f);
     EXPECT_LT(max_diff(gb_naive, gb_fast), 1e-3f);
   }
+}
+
+// An image's input gradient has the same bits in whichever lane, group of images and
+// thread the images-in-lanes kernel sums it: image 20 of a batch of 37 (the second group)
+// and image 3 of a batch of 16 made of images 17 .. 32, on one thread and on three.
+TEST(ConvLanes, AnImagesBitsDoNotDependOnItsBatchNorTheThreads) {
+  const Shape x_shape{37, 6, 14, 14}, w_shape{16, 6, 5, 5};
+  const ConvGeometry g = conv2d_geometry(x_shape, w_shape, {1, 1}, {0, 0});
+  if (!conv2d_lanes_grad_input_applies(g)) GTEST_SKIP() << "needs AVX-512";
+  Generator gen(8);
+  const NDArray w = NDArray::randn(w_shape, gen);
+  const NDArray gout = NDArray::randn(g.output_shape(), gen);
+  const int64_t in_image = 6 * 14 * 14, out_image = 16 * 10 * 10;
+  std::vector<float> whole(static_cast<size_t>(37 * in_image));
+  {
+    test::Threads threads(3);
+    conv2d_grad_input_lanes(g, gout.data(), w.data(), whole.data());
+  }
+  ConvGeometry sixteen = g;
+  sixteen.batch = 16;
+  std::vector<float> part(static_cast<size_t>(16 * in_image));
+  {
+    test::Threads threads(1);
+    conv2d_grad_input_lanes(sixteen, gout.data() + 17 * out_image, w.data(), part.data());
+  }
+  EXPECT_EQ(0, std::memcmp(whole.data() + 20 * in_image, part.data() + 3 * in_image,
+                           in_image * sizeof(float)));
 }
 
 TEST(ConvGemm, UseFastKernelsInstallsThemAndNaiveRestores) {

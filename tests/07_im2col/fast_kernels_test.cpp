@@ -11,10 +11,6 @@
 #include <thread>
 #include <vector>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 #include "byo/conv_gemm.h"
 #include "byo/elementwise.h"
 #include "byo/fast_kernels.h"
@@ -22,6 +18,7 @@
 #include "byo/operators.h"
 #include "byo/pool_fast.h"
 #include "byo/random.h"
+#include "support/threads.h"
 
 namespace byo {
 namespace {
@@ -40,27 +37,6 @@ std::vector<float> random_floats(int64_t n, float scale, uint64_t seed) {
   for (float& x : v) x = static_cast<float>(gen.normal()) * scale;
   return v;
 }
-
-// Sets OpenMP's thread count for one scope.
-class Threads {
- public:
-  explicit Threads(int n) {
-#ifdef _OPENMP
-    previous_ = omp_get_max_threads();
-    omp_set_num_threads(n);
-#else
-    (void)n;
-#endif
-  }
-  ~Threads() {
-#ifdef _OPENMP
-    omp_set_num_threads(previous_);
-#endif
-  }
-
- private:
-  int previous_ = 1;
-};
 
 TEST(KernelTables, UseFastAndUseNaiveInstallWholeTables) {
   KernelsGuard restore(KernelSet::naive);
@@ -304,15 +280,15 @@ TEST(ActivationsFast, TheBitsDoNotDependOnTheThreadCount) {
   const std::vector<float> x = random_floats(n, 10.0f, 3);
   std::vector<float> one(n), two(n), three(n);
   {
-    Threads threads(1);
+    test::Threads threads(1);
     sigmoid_fast(x.data(), one.data(), n);
   }
   {
-    Threads threads(2);
+    test::Threads threads(2);
     sigmoid_fast(x.data(), two.data(), n);
   }
   {
-    Threads threads(3);
+    test::Threads threads(3);
     sigmoid_fast(x.data(), three.data(), n);
   }
   EXPECT_EQ(0, std::memcmp(one.data(), two.data(), n * sizeof(float)));

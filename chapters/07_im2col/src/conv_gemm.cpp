@@ -151,6 +151,7 @@ void conv2d_grad_input_gemm(const ConvGeometry& g, const float* grad_out, const 
                             float* grad_x) {
   if (nothing_to_multiply(g)) return conv2d_grad_input_naive(g, grad_out, w, grad_x);
   if (conv2d_direct_applies(g)) return conv2d_grad_input_direct(g, grad_out, w, grad_x);
+  if (conv2d_lanes_grad_input_applies(g)) return conv2d_grad_input_lanes(g, grad_out, w, grad_x);
   if (conv2d_wide_grad_input_applies(g)) return conv2d_grad_input_wide(g, grad_out, w, grad_x);
   const Blocking b = blocking(g);
   const int64_t k = g.out_channels;
