@@ -69,6 +69,12 @@ const Case kCases[] = {
     {{17, 2, 7, 9}, {3, 2, 3, 5}, {1, 1}, {0, 0}},
     {{16, 3, 6, 15}, {4, 3, 2, 5}, {1, 1}, {0, 0}},
     {{16, 2, 6, 16}, {3, 2, 2, 5}, {1, 1}, {0, 0}},
+    // One input channel, windows five wide, batches of 16 or more: the images-in-lanes
+    // weight gradient. LeNet's first layer; seven filters (passes of three, three and one)
+    // with a last group of five images; two filters with padding of one row and no column.
+    {{16, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
+    {{21, 1, 9, 12}, {7, 1, 3, 5}, {1, 1}, {1, 2}},
+    {{16, 1, 6, 7}, {2, 1, 2, 5}, {1, 1}, {1, 0}},
     // One input channel but stride 2 or padding ≥ kernel: back to im2col + GEMM.
     {{2, 1, 9, 9}, {3, 1, 3, 3}, {2, 2}, {1, 1}},
     {{1, 1, 4, 4}, {2, 1, 2, 2}, {1, 1}, {2, 2}},

@@ -85,6 +85,15 @@ bool conv2d_lanes_grad_input_applies(const ConvGeometry& g);
 void conv2d_grad_input_lanes(const ConvGeometry& g, const float* grad_out, const float* w,
                              float* grad_x);
 
+/// @brief Whether the images-in-lanes weight gradient applies: AVX-512, a batch of at
+///        least one vector of images, conv2d_direct_applies(g) and windows five wide
+///        (LeNet's first layer).
+bool conv2d_lanes_grad_weight_applies(const ConvGeometry& g);
+/// @brief Weight and bias gradient for conv2d_lanes_grad_weight_applies(g): one image per
+///        SIMD lane (src/conv_lanes.cpp).
+void conv2d_grad_weight_lanes(const ConvGeometry& g, const float* x, const float* grad_out,
+                              float* grad_w, float* grad_bias);
+
 /// @brief The three kernels above as a table for `conv_kernels()`.
 ConvKernels fast_conv_kernels();
 

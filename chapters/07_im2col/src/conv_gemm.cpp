@@ -185,6 +185,9 @@ void conv2d_grad_input_gemm(const ConvGeometry& g, const float* grad_out, const 
 void conv2d_grad_weight_gemm(const ConvGeometry& g, const float* x, const float* grad_out,
                              float* grad_w, float* grad_bias) {
   if (nothing_to_multiply(g)) return conv2d_grad_weight_naive(g, x, grad_out, grad_w, grad_bias);
+  if (conv2d_lanes_grad_weight_applies(g)) {
+    return conv2d_grad_weight_lanes(g, x, grad_out, grad_w, grad_bias);
+  }
   if (conv2d_direct_applies(g)) return conv2d_grad_weight_direct(g, x, grad_out, grad_w, grad_bias);
   if (conv2d_wide_grad_weight_applies(g)) {
     return conv2d_grad_weight_wide(g, x, grad_out, grad_w, grad_bias);

@@ -15,9 +15,11 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
+#include "block_sums.h"
 #include "byo/conv_gemm.h"
 #include "byo/simd.h"
 #include "threads.h"
@@ -56,19 +58,20 @@ void transpose(Vec (&rows)[kW]) {
 #endif
 
 // Pixels of kW images, pixel-major: pixel e of image i is at e·kW + i.
-// dst[e·kW + i] = src[i·count + e], for the kW images that start at src.
-void interleave(const float* src, int64_t count, float* dst) {
+// dst[e·kW + i] = src[i·count + e] for the first `images` images that start at src, and 0
+// in the other lanes (a last group of fewer than kW images).
+void interleave(const float* src, int64_t count, int64_t images, float* dst) {
   int64_t e = 0;
 #ifdef BYO_HAVE_SHUFFLEVECTOR
   for (; e + kW <= count; e += kW) {  // kW floats of each image, a block at a time
     Vec rows[kW];
-    for (int64_t i = 0; i < kW; ++i) rows[i] = load_vec(src + i * count + e);
+    for (int64_t i = 0; i < kW; ++i) rows[i] = i < images ? load_vec(src + i * count + e) : Vec{};
     transpose(rows);
     for (int64_t j = 0; j < kW; ++j) store_vec(dst + (e + j) * kW, rows[j]);
   }
 #endif
   for (; e < count; ++e) {
-    for (int64_t i = 0; i < kW; ++i) dst[e * kW + i] = src[i * count + e];
+    for (int64_t i = 0; i < kW; ++i) dst[e * kW + i] = i < images ? src[i * count + e] : 0.0f;
   }
 }
 
@@ -139,6 +142,45 @@ constexpr auto rows_table(std::integer_sequence<int, Q...>) {
 }
 constexpr auto kRowsKernels = rows_table(std::make_integer_sequence<int, kMaxQ>{});
 
+// ---- the weight gradient of one input channel ------------------------------------------
+
+constexpr int64_t kGradFilters = 3;  // 3 filters × 5 taps: 15 sums, 5 inputs, 1 gradient
+
+struct TapsPass {
+  const float* x;     // the group's bordered input plane at row r, interleaved
+  const float* dout;  // the output gradient of filter k0, interleaved
+  int64_t out_h, out_w, cols;
+};
+
+// sums[f][s] (one image per lane) = Σ_{p,q} dout[k0 + f, p, q] · x[p + r, q + s], for F
+// filters and the five taps of kernel row r.
+template <int F>
+void taps_of_row(const TapsPass& tp, Vec (&sums)[kGradFilters][kS]) {
+  Vec acc[F][kS] = {};
+  const int64_t plane = tp.out_h * tp.out_w;
+  for (int64_t p = 0; p < tp.out_h; ++p) {
+    for (int64_t q = 0; q < tp.out_w; ++q) {
+      const float* xp = tp.x + (p * tp.cols + q) * kW;
+      Vec xv[kS];
+#pragma GCC unroll 8
+      for (int s = 0; s < kS; ++s) xv[s] = in_register(load_vec(xp + s * kW));
+      const float* dp = tp.dout + (p * tp.out_w + q) * kW;
+#pragma GCC unroll 4
+      for (int f = 0; f < F; ++f) {
+        const Vec d = load_vec(dp + f * plane * kW);
+#pragma GCC unroll 8
+        for (int s = 0; s < kS; ++s) acc[f][s] += d * xv[s];
+      }
+    }
+  }
+  for (int f = 0; f < F; ++f) {
+    for (int s = 0; s < kS; ++s) sums[f][s] = acc[f][s];
+  }
+}
+
+using TapsKernel = void (*)(const TapsPass&, Vec (&)[kGradFilters][kS]);
+constexpr TapsKernel kTapsKernels[] = {&taps_of_row<1>, &taps_of_row<2>, &taps_of_row<3>};
+
 }  // namespace
 
 // The 32 registers of AVX-512 (rows_of_channel), a full vector of images at least, and
@@ -165,22 +207,94 @@ void conv2d_grad_input_lanes(const ConvGeometry& g, const float* grad_out, const
       detail::per_thread<detail::AlignedFloats>(threads, static_cast<size_t>(out_image * kW));
   std::vector<detail::AlignedFloats> dxs =
       detail::per_thread<detail::AlignedFloats>(threads, static_cast<size_t>(in_image * kW));
-  std::vector<float> last_group;  // the last images and zero images, to fill kW lanes
-  const int64_t last = g.batch - (groups - 1) * kW;
-  if (last < kW) {
-    last_group.assign(static_cast<size_t>(out_image * kW), 0.0f);
-    std::copy_n(grad_out + (groups - 1) * kW * out_image, last * out_image, last_group.data());
-  }
 #pragma omp parallel for schedule(static) num_threads(threads)
   for (int64_t group = 0; group < groups; ++group) {
     float* dout = douts[detail::this_thread()].data();
     float* dx = dxs[detail::this_thread()].data();
-    const bool partial = group == groups - 1 && last < kW;
-    interleave(partial ? last_group.data() : grad_out + group * kW * out_image, out_image, dout);
+    const int64_t images = std::min(kW, g.batch - group * kW);
+    interleave(grad_out + group * kW * out_image, out_image, images, dout);
     const LanesPass lp{dout, w, dx, g.out_channels, g.in_channels, g.kernel_h, g.out_h, g.in_h};
     for (int64_t c = 0; c < g.in_channels; ++c) rows(lp, c);
-    deinterleave(dx, in_image, partial ? last : kW, grad_x + group * kW * in_image);
+    deinterleave(dx, in_image, images, grad_x + group * kW * in_image);
   }
+}
+
+// One input channel, stride 1, windows five wide, as LeNet's first layer.
+bool conv2d_lanes_grad_weight_applies(const ConvGeometry& g) {
+  return kW >= 16 && g.batch >= kW && conv2d_direct_applies(g) && g.kernel_w == kS;
+}
+
+// x is (N,1,H,W), grad_out is (N,K,P,Q), grad_w is (K,1,R,S), grad_bias is (K) or null
+//
+// kW images at a time: their bordered input planes and output gradients interleaved, then
+// for each kernel row and three filters at a time the 15 sums over the output pixels
+// (taps_of_row), one image per lane. The group's lanes are added in lane order and the
+// groups in group order (block_sums.h): the same bits for any thread count.
+void conv2d_grad_weight_lanes(const ConvGeometry& g, const float* x, const float* grad_out,
+                              float* grad_w, float* grad_bias) {
+  const int64_t rows = g.in_h + 2 * g.pad_h, cols = g.in_w + 2 * g.pad_w;
+  const int64_t plane_out = g.out_h * g.out_w, out_image = g.out_channels * plane_out;
+  const int64_t in_image = g.in_h * g.in_w;
+  const int64_t weights = g.out_channels * g.kernel_h * kS;
+  const int64_t groups = (g.batch + kW - 1) / kW;
+  detail::BlockSums block_sums(groups, weights + g.out_channels);  // dw, then db
+  const int threads = detail::thread_count(groups);
+  // The bordered planes' borders are zeroed here once; each group fills the inside.
+  std::vector<detail::AlignedFloats> planes =
+      detail::per_thread<detail::AlignedFloats>(threads, static_cast<size_t>(rows * cols * kW));
+  std::vector<detail::AlignedFloats> images =
+      detail::per_thread<detail::AlignedFloats>(threads, static_cast<size_t>(in_image * kW));
+  std::vector<detail::AlignedFloats> douts =
+      detail::per_thread<detail::AlignedFloats>(threads, static_cast<size_t>(out_image * kW));
+  detail::RegionErrors errors;  // block_sums.lanes() may allocate
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (int64_t group = 0; group < groups; ++group) {
+    errors.run([&] {
+      float* plane = planes[detail::this_thread()].data();
+      float* image = images[detail::this_thread()].data();
+      float* dout = douts[detail::this_thread()].data();
+      const int64_t count = std::min(kW, g.batch - group * kW);
+      interleave(x + group * kW * in_image, in_image, count, image);
+      for (int64_t h = 0; h < g.in_h; ++h) {
+        std::copy_n(image + h * g.in_w * kW, g.in_w * kW,
+                    plane + ((h + g.pad_h) * cols + g.pad_w) * kW);
+      }
+      interleave(grad_out + group * kW * out_image, out_image, count, dout);
+
+      const std::span<float> lanes = block_sums.lanes();
+      for (int64_t k0 = 0; k0 < g.out_channels; k0 += kGradFilters) {
+        const int64_t filters = std::min(kGradFilters, g.out_channels - k0);
+        for (int64_t r = 0; r < g.kernel_h; ++r) {
+          const TapsPass tp{plane + r * cols * kW, dout + k0 * plane_out * kW, g.out_h, g.out_w,
+                            cols};
+          Vec sums[kGradFilters][kS];
+          kTapsKernels[static_cast<size_t>(filters - 1)](tp, sums);
+          for (int64_t f = 0; f < filters; ++f) {
+            for (int64_t s = 0; s < kS; ++s) {
+              store_vec(lanes.data() + (((k0 + f) * g.kernel_h + r) * kS + s) * kW, sums[f][s]);
+            }
+          }
+        }
+      }
+      // The bias: each filter's pixels in order, eight filters side by side, so that
+      // eight chains of additions overlap.
+      constexpr int64_t kBiasSums = 8;
+      for (int64_t k0 = 0; k0 < g.out_channels; k0 += kBiasSums) {
+        const int64_t sums = std::min(kBiasSums, g.out_channels - k0);
+        Vec db[kBiasSums] = {};
+        for (int64_t e = 0; e < plane_out; ++e) {
+          for (int64_t j = 0; j < sums; ++j)
+            db[j] += load_vec(dout + ((k0 + j) * plane_out + e) * kW);
+        }
+        for (int64_t j = 0; j < sums; ++j) store_vec(lanes.data() + (weights + k0 + j) * kW, db[j]);
+      }
+      block_sums.finish(group, lanes);
+    });
+  }
+  errors.rethrow();
+  const float* total = block_sums.total();
+  std::copy_n(total, weights, grad_w);
+  if (grad_bias) std::copy_n(total + weights, g.out_channels, grad_bias);
 }
 
 }  // namespace byo
