@@ -17,7 +17,6 @@
 #include <cstdint>
 #include <span>
 #include <utility>
-#include <vector>
 
 #include "block_sums.h"
 #include "byo/conv_gemm.h"
@@ -178,6 +177,20 @@ void taps_of_row(const TapsPass& tp, Vec (&sums)[kGradFilters][kS]) {
   }
 }
 
+// The border of a bordered input plane (rows × cols pixels, kW floats each) around the
+// g.in_h × g.in_w inside at (g.pad_h, g.pad_w), which the caller writes.
+void zero_border(float* plane, int64_t rows, int64_t cols, const ConvGeometry& g) {
+  for (int64_t h = 0; h < rows; ++h) {
+    float* row = plane + h * cols * kW;
+    if (h < g.pad_h || h >= g.pad_h + g.in_h) {
+      std::fill_n(row, cols * kW, 0.0f);
+    } else {
+      std::fill_n(row, g.pad_w * kW, 0.0f);
+      std::fill_n(row + (g.pad_w + g.in_w) * kW, (cols - g.pad_w - g.in_w) * kW, 0.0f);
+    }
+  }
+}
+
 using TapsKernel = void (*)(const TapsPass&, Vec (&)[kGradFilters][kS]);
 constexpr TapsKernel kTapsKernels[] = {&taps_of_row<1>, &taps_of_row<2>, &taps_of_row<3>};
 
@@ -203,20 +216,21 @@ void conv2d_grad_input_lanes(const ConvGeometry& g, const float* grad_out, const
   const int64_t groups = (g.batch + kW - 1) / kW;
   const RowsKernel rows = kRowsKernels[static_cast<size_t>(g.out_w - 1)];
   const int threads = detail::thread_count(groups);
-  std::vector<detail::AlignedFloats> douts =
-      detail::per_thread<detail::AlignedFloats>(threads, static_cast<size_t>(out_image * kW));
-  std::vector<detail::AlignedFloats> dxs =
-      detail::per_thread<detail::AlignedFloats>(threads, static_cast<size_t>(in_image * kW));
+  detail::RegionErrors errors;  // a first call may allocate the scratch buffers
 #pragma omp parallel for schedule(static) num_threads(threads)
   for (int64_t group = 0; group < groups; ++group) {
-    float* dout = douts[detail::this_thread()].data();
-    float* dx = dxs[detail::this_thread()].data();
-    const int64_t images = std::min(kW, g.batch - group * kW);
-    interleave(grad_out + group * kW * out_image, out_image, images, dout);
-    const LanesPass lp{dout, w, dx, g.out_channels, g.in_channels, g.kernel_h, g.out_h, g.in_h};
-    for (int64_t c = 0; c < g.in_channels; ++c) rows(lp, c);
-    deinterleave(dx, in_image, images, grad_x + group * kW * in_image);
+    errors.run([&] {
+      thread_local detail::Scratch dout_scratch, dx_scratch;
+      float* dout = dout_scratch.reserve(out_image * kW);
+      float* dx = dx_scratch.reserve(in_image * kW);
+      const int64_t images = std::min(kW, g.batch - group * kW);
+      interleave(grad_out + group * kW * out_image, out_image, images, dout);
+      const LanesPass lp{dout, w, dx, g.out_channels, g.in_channels, g.kernel_h, g.out_h, g.in_h};
+      for (int64_t c = 0; c < g.in_channels; ++c) rows(lp, c);
+      deinterleave(dx, in_image, images, grad_x + group * kW * in_image);
+    });
   }
+  errors.rethrow();
 }
 
 // One input channel, stride 1, windows five wide, as LeNet's first layer.
@@ -239,22 +253,17 @@ void conv2d_grad_weight_lanes(const ConvGeometry& g, const float* x, const float
   const int64_t groups = (g.batch + kW - 1) / kW;
   detail::BlockSums block_sums(groups, weights + g.out_channels);  // dw, then db
   const int threads = detail::thread_count(groups);
-  // The bordered planes' borders are zeroed here once; each group fills the inside.
-  std::vector<detail::AlignedFloats> planes =
-      detail::per_thread<detail::AlignedFloats>(threads, static_cast<size_t>(rows * cols * kW));
-  std::vector<detail::AlignedFloats> images =
-      detail::per_thread<detail::AlignedFloats>(threads, static_cast<size_t>(in_image * kW));
-  std::vector<detail::AlignedFloats> douts =
-      detail::per_thread<detail::AlignedFloats>(threads, static_cast<size_t>(out_image * kW));
-  detail::RegionErrors errors;  // block_sums.lanes() may allocate
+  detail::RegionErrors errors;  // block_sums.lanes() and a first call's scratch may allocate
 #pragma omp parallel for schedule(static) num_threads(threads)
   for (int64_t group = 0; group < groups; ++group) {
     errors.run([&] {
-      float* plane = planes[detail::this_thread()].data();
-      float* image = images[detail::this_thread()].data();
-      float* dout = douts[detail::this_thread()].data();
+      thread_local detail::Scratch plane_scratch, image_scratch, dout_scratch;
+      float* plane = plane_scratch.reserve(rows * cols * kW);
+      float* image = image_scratch.reserve(in_image * kW);
+      float* dout = dout_scratch.reserve(out_image * kW);
       const int64_t count = std::min(kW, g.batch - group * kW);
       interleave(x + group * kW * in_image, in_image, count, image);
+      zero_border(plane, rows, cols, g);
       for (int64_t h = 0; h < g.in_h; ++h) {
         std::copy_n(image + h * g.in_w * kW, g.in_w * kW,
                     plane + ((h + g.pad_h) * cols + g.pad_w) * kW);
