@@ -73,6 +73,16 @@ bool thread_adaptation();
 ///        processes keep cores busy (sampled at most every 100 ms).
 int busy_machine_threads(int wanted);
 
+/// @brief Turns on (or off) flushing denormal floats to zero, on the calling thread and
+///        OpenMP's: numbers below 1.2e-38 are read and written as 0, which spares x86
+///        cores a slow microcode assist for each of them (src/denormals.cpp says where
+///        training makes them). Off by default, as in PyTorch
+///        (torch.set_flush_denormal); the `lenet` program turns it on.
+void set_flush_denormals(bool on);
+/// @brief Whether the calling thread flushes denormals to zero; always false where the
+///        CPU has no such mode.
+bool flush_denormals();
+
 /// @name Chapter 1's entries
 /// @{
 /// @brief A 64-byte aligned buffer, from a cache of freed buffers when one of this size

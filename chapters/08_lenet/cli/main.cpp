@@ -59,6 +59,9 @@ int main(int argc, char** argv) {
   // --threads N as "at most N": fewer while other processes keep the cores busy.
   byo::use_fast_kernels();
   byo::set_thread_adaptation(true);
+  // Optimiser state of weights whose gradient is zero decays into denormal floats, each a
+  // slow microcode assist (chapter 7, src/denormals.cpp); as torch.set_flush_denormal.
+  byo::set_flush_denormals(true);
   try {
     for (CLI::App* chosen : app.get_subcommands()) return commands.at(chosen)();
   } catch (const byo::Error& e) {

@@ -83,6 +83,10 @@ def main():
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
+    # As the lenet program does: denormal floats (below 1.2e-38, where Adam's and momentum's
+    # state of weights without gradient decays) read and written as zero, not computed
+    # slowly by microcode.
+    torch.set_flush_denormal(True)
     torch.manual_seed(args.seed)
     x_train, y_train = load(args.data, "train")
     x_test, y_test = load(args.data, "test")
