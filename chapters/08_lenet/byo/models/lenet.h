@@ -83,7 +83,7 @@ class LeNet5 : public nn::Module {
   Tensor run(const Tensor& input, LeNetActivations* keep);
   // conv, then its activation and pooling; `maps`, if given, receives the activated conv
   // output.
-  Tensor conv_block(nn::Module& conv, nn::Module& act, nn::Module& pool, const Tensor& x,
+  Tensor conv_block(nn::Conv2d& conv, nn::Module& act, nn::Module& pool, const Tensor& x,
                     Tensor* maps);
 
   LeNetVariant variant_;

@@ -3,6 +3,7 @@
 #include "byo/models/lenet.h"
 
 #include "byo/check.h"
+#include "byo/fused.h"
 #include "byo/nn/init.h"
 
 namespace byo::models {
@@ -25,9 +26,11 @@ std::shared_ptr<nn::Module> activation(LeNetVariant variant) {
   return std::make_shared<nn::ReLU>();
 }
 
+constexpr int64_t kPool = 2;  // 2×2 windows, stride 2
+
 std::shared_ptr<nn::Module> pool(LeNetVariant variant) {
-  if (variant == LeNetVariant::classic) return std::make_shared<nn::AvgPool2d>(2);
-  return std::make_shared<nn::MaxPool2d>(2);
+  if (variant == LeNetVariant::classic) return std::make_shared<nn::AvgPool2d>(kPool);
+  return std::make_shared<nn::MaxPool2d>(kPool);
 }
 
 }  // namespace
@@ -85,19 +88,20 @@ Tensor LeNet5::run(const Tensor& input, LeNetActivations* keep) {
   return fc3->forward(h);
 }
 
-Tensor LeNet5::conv_block(nn::Module& conv, nn::Module& act, nn::Module& pool, const Tensor& x,
+Tensor LeNet5::conv_block(nn::Conv2d& conv, nn::Module& act, nn::Module& pool, const Tensor& x,
                           Tensor* maps) {
-  const Tensor z = conv.forward(x);
+  if (maps) *maps = act.forward(conv.forward(x));
   if (variant_ == LeNetVariant::modern) {
     // ReLU and max pooling commute: relu(max(a, b)) = max(relu(a), relu(b)), and the
     // gradient reaches the same cell either way. Pooling first leaves ReLU a quarter of
     // the values, forward and backward.
-    if (maps) *maps = act.forward(z);
-    return act.forward(pool.forward(z));
+    return act.forward(pool.forward(conv.forward(x)));
   }
-  Tensor activated = act.forward(z);  // sigmoid and averaging do not commute
-  if (maps) *maps = activated;
-  return pool.forward(activated);
+  // Sigmoid and averaging do not commute, but the three ops fuse: a chunk of images at a
+  // time, so that the convolution's output never leaves the cache (byo/fused.h). The
+  // same bits as conv, act and pool one after the other.
+  return conv2d_sigmoid_avg_pool2d(x, conv.weight, conv.bias, conv.options().stride(),
+                                   conv.options().padding(), {kPool, kPool});
 }
 
 std::string LeNet5::extra_repr() const { return "variant=" + variant_name(variant_); }

@@ -1,0 +1,144 @@
+// conv2d_sigmoid_avg_pool2d against the three ops it fuses (bit for bit, values and
+// gradients), its gradcheck, and its errors.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "byo/check.h"
+#include "byo/conv.h"
+#include "byo/fused.h"
+#include "byo/gemm.h"
+#include "byo/gradcheck.h"
+#include "byo/ops.h"
+
+namespace byo {
+namespace {
+
+struct Case {
+  Shape x, w;
+  Size2 stride, padding, pool;
+};
+
+// LeNet's two layers at batch 128 (ten chunks of thirteen images and a last one of
+// eight for the first) and a batch of one; stride 2 with padding; a convolution output
+// of 7×9 that leaves a row and a column to the pooling; 3×2 pooling windows.
+const Case kCases[] = {
+    {{128, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}, {2, 2}},
+    {{128, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}, {2, 2}},
+    {{1, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}, {2, 2}},
+    {{3, 2, 9, 8}, {4, 2, 3, 3}, {2, 2}, {1, 1}, {2, 2}},
+    {{5, 3, 9, 11}, {2, 3, 3, 3}, {1, 1}, {0, 0}, {2, 2}},
+    {{2, 2, 10, 8}, {3, 2, 3, 3}, {1, 1}, {1, 1}, {3, 2}},
+};
+
+std::string describe(const Case& c) {
+  return shape_str(c.x) + " * " + shape_str(c.w) + " pool " + std::to_string(c.pool[0]) + "x" +
+         std::to_string(c.pool[1]);
+}
+
+std::vector<uint32_t> bits(const Tensor& t) {
+  const std::vector<float> v = t.data().to_vector();
+  std::vector<uint32_t> out(v.size());
+  std::memcpy(out.data(), v.data(), v.size() * sizeof(float));
+  return out;
+}
+
+// The result and the gradients of x, weight and bias of `op` for the output gradient go.
+struct Outcome {
+  std::vector<uint32_t> out, grad_x, grad_w, grad_b;
+};
+
+template <class Op>
+Outcome outcome(const Op& op, const Tensor& x, const Tensor& w, const Tensor& b, const Tensor& go) {
+  Tensor xl = x.detach(), wl = w.detach(), bl = b.detach();
+  xl.requires_grad_();
+  wl.requires_grad_();
+  bl.requires_grad_();
+  const Tensor out = op(xl, wl, bl);
+  (out * go).sum().backward();
+  return {bits(out), bits(xl.grad()), bits(wl.grad()), bits(bl.grad())};
+}
+
+TEST(ConvSigmoidAvgPool, SameBitsAsTheThreeOpsWithEitherKernelTable) {
+  for (const bool fast : {false, true}) {
+    fast ? use_fast_kernels() : use_naive_kernels();
+    Generator gen(7);
+    for (const Case& c : kCases) {
+      SCOPED_TRACE(describe(c) + (fast ? " fast" : " naive"));
+      const Tensor x = randn(c.x, gen);
+      const Tensor w = randn(c.w, gen);
+      const Tensor b = randn({c.w[0]}, gen);
+      const ConvGeometry conv = conv2d_geometry(c.x, c.w, c.stride, c.padding);
+      const ConvGeometry pool =
+          pool2d_geometry(conv.output_shape(), c.pool, c.pool, {0, 0}, "test");
+      const Tensor go = randn(pool.output_shape(), gen);
+      const Outcome fused = outcome(
+          [&](const Tensor& xi, const Tensor& wi, const Tensor& bi) {
+            return conv2d_sigmoid_avg_pool2d(xi, wi, bi, c.stride, c.padding, c.pool);
+          },
+          x, w, b, go);
+      const Outcome apart = outcome(
+          [&](const Tensor& xi, const Tensor& wi, const Tensor& bi) {
+            return avg_pool2d(sigmoid(conv2d(xi, wi, bi, c.stride, c.padding)), c.pool);
+          },
+          x, w, b, go);
+      EXPECT_EQ(fused.out, apart.out);
+      EXPECT_EQ(fused.grad_x, apart.grad_x);
+      EXPECT_EQ(fused.grad_w, apart.grad_w);
+      EXPECT_EQ(fused.grad_b, apart.grad_b);
+    }
+  }
+  use_naive_kernels();
+}
+
+TEST(ConvSigmoidAvgPool, Gradcheck) {
+  use_fast_kernels();
+  Generator gen(8);
+  for (const Case& c : {kCases[3], kCases[4], kCases[5]}) {
+    const GradcheckResult result = gradcheck(
+        [&](const std::vector<Tensor>& in) {
+          return conv2d_sigmoid_avg_pool2d(in[0], in[1], in[2], c.stride, c.padding, c.pool);
+        },
+        {randn(c.x, gen, true), randn(c.w, gen, true), randn({c.w[0]}, gen, true)});
+    EXPECT_TRUE(result.passed()) << describe(c) << " worst " << result.max_abs_error();
+  }
+  use_naive_kernels();
+}
+
+TEST(ConvSigmoidAvgPool, WithoutBiasWithoutGradAndAnEmptyBatch) {
+  use_fast_kernels();
+  Generator gen(9);
+  const Tensor x = randn({2, 1, 6, 6}, gen), w = randn({3, 1, 3, 3}, gen);
+  const Tensor out = conv2d_sigmoid_avg_pool2d(x, w, Tensor(), {1, 1}, {1, 1}, {2, 2});
+  EXPECT_EQ(out.shape(), (Shape{2, 3, 3, 3}));
+  EXPECT_FALSE(out.requires_grad());
+  EXPECT_EQ(out.data().to_vector(),
+            avg_pool2d(sigmoid(conv2d(x, w, Tensor(), {1, 1}, {1, 1})), {2, 2}).data().to_vector());
+  EXPECT_EQ(conv2d_sigmoid_avg_pool2d(zeros({0, 1, 28, 28}), randn({6, 1, 5, 5}, gen), Tensor(),
+                                      {1, 1}, {2, 2}, {2, 2})
+                .shape(),
+            (Shape{0, 6, 14, 14}));
+  use_naive_kernels();
+}
+
+TEST(ConvSigmoidAvgPool, RefusesShapesThatCannotWorkNamingThem) {
+  const auto message = [](const Shape& x, const Shape& w, const Shape& b, Size2 pool) {
+    try {
+      conv2d_sigmoid_avg_pool2d(zeros(x), zeros(w), zeros(b), {1, 1}, {0, 0}, pool);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message({2, 3, 8, 8}, {4, 2, 3, 3}, {4}, {2, 2}).find("[4, 2, 3, 3]"),
+            std::string::npos);
+  EXPECT_NE(message({2, 1, 8, 8}, {4, 1, 3, 3}, {5}, {2, 2}).find("bias [5]"), std::string::npos);
+  EXPECT_NE(message({2, 1, 4, 4}, {4, 1, 3, 3}, {4}, {3, 3}).find("conv2d_sigmoid_avg_pool2d"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace byo
