@@ -233,10 +233,10 @@ TEST(SigmoidFast, KeepsNaNAndSaturatesAtInfinity) {
   EXPECT_EQ(y[5], 0.0f);
 }
 
-TEST(SigmoidFast, AVectorLaneAndTheScalarTailGiveTheSameBits) {
-  // A call on one float takes the scalar path; in a long array the same float sits in a
-  // SIMD vector. The bits must agree, so that they do not depend on the vector width
-  // (8 lanes with AVX2, 16 with AVX-512) nor on where a thread's piece starts.
+TEST(SigmoidFast, AVectorLaneAndTheTailGiveTheSameBits) {
+  // A call on one float computes it in a vector of its own, the tail of the array; in a
+  // long array the same float sits in a vector among others. The bits must agree, so that
+  // they do not depend on where the float lies nor on where a thread's piece starts.
   std::vector<float> x = random_floats(4099, 120.0f, 9);
   x[1] = std::nanf("");
   x[2] = 1e-30f;

@@ -1,6 +1,7 @@
 /// @file
 /// @brief Chapter 3's activation entries, fast: a vectorised sigmoid, and every activation
 ///        and gradient split over the threads.
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 
@@ -12,10 +13,9 @@ namespace byo {
 
 namespace {
 
-// σ(x) = 1 / (1 + e^-x) without a call to the C library, written once for a float and
-// once (the same template) for a SIMD vector: an activation of LeNet's first layer is
-// 600 000 sigmoids per batch, and std::exp, called once per float, took longer than the
-// convolution that made them.
+// σ(x) = 1 / (1 + e^-x) without a call to the C library, for a SIMD vector of floats: an
+// activation of LeNet's first layer is 600 000 sigmoids per batch, and std::exp, called
+// once per float, took longer than the convolution that made them.
 //
 // Both halves of σ come from u = e^-|x| ≤ 1, which cannot overflow: σ(x) = 1 / (1 + u)
 // for x ≥ 0 and u / (1 + u) for x < 0 (the same fraction times u / u). |x| is clamped to
@@ -31,10 +31,11 @@ namespace {
 // double over [-200, 200]: within 2 ulp everywhere, denormals included (σ(-100) = 3.78e-44,
 // σ(-104) = 0); clamping x to ±87 instead gave 1.6e-38 for every x < -87.
 //
-// The scalar and the vector version do the same operations in the same order (this file
-// is compiled without FMA contraction), and each operation is rounded as IEEE 754 says,
-// lane by lane: so every element gets the same bits whichever of the two computes it,
-// whatever the vector width and the thread count.
+// Every float goes through this one function, in a lane of a vector (the last few of an
+// array in a vector of their own), and each operation is rounded lane by lane: so an
+// element gets the same bits wherever it lies and whatever the thread count. The
+// polynomial's multiply-adds are fused into FMAs where the CPU has them: a third less
+// time on LeNet's first layer than with each product and sum rounded apart.
 template <typename F, typename I>
 F sigmoid_of(F x) {
   const F zero = F{}, hi = F{} + 104.0f, round = F{} + 12582912.0f;
@@ -60,8 +61,8 @@ F sigmoid_of(F x) {
 // runs on one thread leaves the other cores waiting between the convolutions.
 // body(begin, end) is called on pieces of [0, n), one per OpenMP thread when n is large
 // enough to pay for waking them. Pieces start at multiples of 16 floats: whole vectors
-// of any width up to AVX-512's, so only the last piece has a scalar tail. (The bits would
-// be the same anyway: see sigmoid_of.)
+// of any width up to AVX-512's, so only the last piece has a tail. (The bits would be
+// the same anyway: see sigmoid_of.)
 constexpr int64_t kParallelFloats = int64_t{1} << 16;
 constexpr int64_t kPieceAlign = 16;
 
@@ -91,7 +92,12 @@ void sigmoid_fast(const float* x, float* y, int64_t n) {
     for (; i + kSimdWidth <= end; i += kSimdWidth) {
       store_vec(y + i, sigmoid_of<Vec, VecInt>(load_vec(x + i)));
     }
-    for (; i < end; ++i) y[i] = sigmoid_of<float, int32_t>(x[i]);
+    if (i < end) {  // the tail, in the lanes of one more vector
+      float lanes[kSimdWidth] = {};
+      std::copy(x + i, x + end, lanes);
+      store_vec(lanes, sigmoid_of<Vec, VecInt>(load_vec(lanes)));
+      std::copy_n(lanes, end - i, y + i);
+    }
   });
 }
 
