@@ -1,7 +1,8 @@
-// conv2d_sigmoid_avg_pool2d against the three ops it fuses (bit for bit, values and
-// gradients), its gradcheck, and its errors.
+// conv2d_sigmoid_avg_pool2d and conv2d_max_pool2d against the ops they fuse (bit for bit,
+// values and gradients), their gradchecks, and their errors.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -94,6 +95,56 @@ TEST(ConvSigmoidAvgPool, SameBitsAsTheThreeOpsWithEitherKernelTable) {
   use_naive_kernels();
 }
 
+TEST(ConvMaxPool, SameBitsAsTheTwoOpsWithEitherKernelTable) {
+  for (const bool fast : {false, true}) {
+    fast ? use_fast_kernels() : use_naive_kernels();
+    Generator gen(10);
+    for (const Case& c : kCases) {
+      SCOPED_TRACE(describe(c) + (fast ? " fast" : " naive"));
+      // Rounded to eighths: ties in the windows, so that the rule of the first maximum
+      // matters.
+      const Tensor x =
+          Tensor(randn(c.x, gen).data().map([](float v) { return std::round(v * 8) / 8; }));
+      const Tensor w =
+          Tensor(randn(c.w, gen).data().map([](float v) { return std::round(v * 2) / 2; }));
+      const Tensor b = randn({c.w[0]}, gen);
+      const ConvGeometry conv = conv2d_geometry(c.x, c.w, c.stride, c.padding);
+      const ConvGeometry pool =
+          pool2d_geometry(conv.output_shape(), c.pool, c.pool, {0, 0}, "test");
+      const Tensor go = randn(pool.output_shape(), gen);
+      const Outcome fused = outcome(
+          [&](const Tensor& xi, const Tensor& wi, const Tensor& bi) {
+            return conv2d_max_pool2d(xi, wi, bi, c.stride, c.padding, c.pool);
+          },
+          x, w, b, go);
+      const Outcome apart = outcome(
+          [&](const Tensor& xi, const Tensor& wi, const Tensor& bi) {
+            return max_pool2d(conv2d(xi, wi, bi, c.stride, c.padding), c.pool);
+          },
+          x, w, b, go);
+      EXPECT_EQ(fused.out, apart.out);
+      EXPECT_EQ(fused.grad_x, apart.grad_x);
+      EXPECT_EQ(fused.grad_w, apart.grad_w);
+      EXPECT_EQ(fused.grad_b, apart.grad_b);
+    }
+  }
+  use_naive_kernels();
+}
+
+TEST(ConvMaxPool, ASecondBackwardWithoutRetainGraphIsAnError) {
+  Generator gen(11);
+  const Tensor w = randn({2, 1, 3, 3}, gen, true);
+  const Tensor out =
+      conv2d_max_pool2d(randn({1, 1, 6, 6}, gen), w, Tensor(), {1, 1}, {0, 0}, {2, 2});
+  out.sum().backward();
+  try {
+    out.sum().backward();
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("retain_graph"), std::string::npos) << e.what();
+  }
+}
+
 TEST(ConvSigmoidAvgPool, Gradcheck) {
   use_fast_kernels();
   Generator gen(8);
@@ -103,6 +154,23 @@ TEST(ConvSigmoidAvgPool, Gradcheck) {
           return conv2d_sigmoid_avg_pool2d(in[0], in[1], in[2], c.stride, c.padding, c.pool);
         },
         {randn(c.x, gen, true), randn(c.w, gen, true), randn({c.w[0]}, gen, true)});
+    EXPECT_TRUE(result.passed()) << describe(c) << " worst " << result.max_abs_error();
+  }
+  use_naive_kernels();
+}
+
+TEST(ConvMaxPool, Gradcheck) {
+  use_fast_kernels();
+  Generator gen(12);
+  for (const Case& c : {kCases[3], kCases[4], kCases[5]}) {
+    // eps 1e-3: with these values no central difference moves one output past another in
+    // its window, which would move the maximum.
+    const GradcheckResult result = gradcheck(
+        [&](const std::vector<Tensor>& in) {
+          return conv2d_max_pool2d(in[0], in[1], in[2], c.stride, c.padding, c.pool);
+        },
+        {randn(c.x, gen, true), randn(c.w, gen, true), randn({c.w[0]}, gen, true)},
+        GradcheckOptions{.eps = 1e-3});
     EXPECT_TRUE(result.passed()) << describe(c) << " worst " << result.max_abs_error();
   }
   use_naive_kernels();
@@ -138,6 +206,12 @@ TEST(ConvSigmoidAvgPool, RefusesShapesThatCannotWorkNamingThem) {
   EXPECT_NE(message({2, 1, 8, 8}, {4, 1, 3, 3}, {5}, {2, 2}).find("bias [5]"), std::string::npos);
   EXPECT_NE(message({2, 1, 4, 4}, {4, 1, 3, 3}, {4}, {3, 3}).find("conv2d_sigmoid_avg_pool2d"),
             std::string::npos);
+  try {
+    conv2d_max_pool2d(zeros({2, 1, 4, 4}), zeros({4, 1, 3, 3}), zeros({4}), {1, 1}, {0, 0}, {3, 3});
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("conv2d_max_pool2d"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

@@ -65,30 +65,52 @@ void for_each_chunk(const Layers& l, const Body& body) {
   errors.rethrow();
 }
 
-class ConvSigmoidAvgPoolBackward : public Node {
- public:
-  ConvSigmoidAvgPoolBackward(const Layers& l, bool has_bias) : l_(l), has_bias_(has_bias) {}
+// The convolution's three inputs as the kernels read them, and the geometries.
+struct Inputs {
+  NDArray x, w, b;  // b undefined without bias
+  Layers l;
+  const float* bias() const { return b.defined() ? b.data() : nullptr; }
+};
 
-  // grad_output is (N,K,P',Q'); returns the grads of x (N,C,H,W), weight (K,C,R,S) and
-  // bias (K). Chunk by chunk the pooling's backward spreads the gradient into a scratch
-  // buffer that stays in cache, and the sigmoid's backward turns it into the gradient of
-  // the convolution's output; then the convolution's backward runs on the whole batch.
+Inputs prepare(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 stride,
+               Size2 padding, Size2 pool, const char* op) {
+  const ConvGeometry conv = conv2d_geometry(x.shape(), weight.shape(), stride, padding);
+  const ConvGeometry pooling = pool2d_geometry(conv.output_shape(), pool, pool, {0, 0}, op);
+  if (bias.defined()) {
+    BYO_CHECK(bias.dim() == 1 && bias.size(0) == conv.out_channels)
+        << op << ": bias " << shape_str(bias.shape()) << " must be [" << conv.out_channels
+        << "] for weight " << shape_str(weight.shape());
+  }
+  return {x.data().contiguous(), weight.data().contiguous(),
+          bias.defined() ? bias.data().contiguous() : NDArray(), layers_of(conv, pooling)};
+}
+
+// Chunk i's convolution output, into z (this thread's scratch, count(i) images).
+void convolve_chunk(const ConvKernels& convolve, const Inputs& in, int64_t i, float* z) {
+  const Layers& l = in.l;
+  convolve.forward(Layers::of(l.conv, l.count(i)), in.x.data() + l.first(i) * l.x_image,
+                   in.w.data(), in.bias(), z);
+}
+
+std::vector<Tensor> inputs_of(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+  std::vector<Tensor> inputs = {x, weight};
+  if (bias.defined()) inputs.push_back(bias);
+  return inputs;
+}
+
+// The node of a fused op: the gradient of the convolution's output comes from the
+// pooling's (and activation's) backward, chunk by chunk; then the convolution's backward
+// runs on the whole batch and gives the grads of x, weight and bias.
+class FusedConvBackward : public Node {
+ public:
+  FusedConvBackward(const Layers& l, bool has_bias) : l_(l), has_bias_(has_bias) {}
+
   std::vector<NDArray> backward(const NDArray& grad_output) override {
     const NDArray go = grad_output.contiguous();
+    NDArray grad_z = NDArray::empty(l_.conv.output_shape());
+    grad_conv_output(go, grad_z);
     const NDArray& x = saved(0);
     const NDArray& w = saved(1);
-    const NDArray& y = saved(2);
-    NDArray grad_z = NDArray::empty(l_.conv.output_shape());
-    const PoolKernels pool = pool_kernels();
-    const ActivationKernels act = activation_kernels();
-    for_each_chunk(l_, [&](int64_t i) {
-      thread_local detail::Scratch scratch;
-      const int64_t first = l_.first(i), floats = l_.count(i) * l_.z_image;
-      float* grad_y = scratch.reserve(floats);
-      pool.avg_backward(Layers::of(l_.pool, l_.count(i)), go.data() + first * l_.out_image, grad_y);
-      act.sigmoid_backward(grad_y, y.data() + first * l_.z_image,
-                           grad_z.data() + first * l_.z_image, floats);
-    });
     std::vector<NDArray> grads(has_bias_ ? 3 : 2);
     if (needs_input_grad(0)) {
       grads[0] = NDArray::empty(l_.conv.input_shape());
@@ -104,11 +126,61 @@ class ConvSigmoidAvgPoolBackward : public Node {
     }
     return grads;
   }
-  std::string name() const override { return "Conv2dSigmoidAvgPool2d"; }
+
+ protected:
+  // grad_z (N,K,P,Q) from the gradient of the op's output go (N,K,P',Q').
+  virtual void grad_conv_output(const NDArray& go, NDArray& grad_z) = 0;
+  Layers l_;
 
  private:
-  Layers l_;
   bool has_bias_;
+};
+
+// Saved: x, w, and y = σ(z).
+class ConvSigmoidAvgPoolBackward : public FusedConvBackward {
+ public:
+  using FusedConvBackward::FusedConvBackward;
+  std::string name() const override { return "Conv2dSigmoidAvgPool2d"; }
+
+ protected:
+  // Chunk by chunk, the pooling's backward spreads the gradient into a scratch buffer
+  // that stays in cache, and the sigmoid's backward takes it from there.
+  void grad_conv_output(const NDArray& go, NDArray& grad_z) override {
+    const NDArray& y = saved(2);
+    const PoolKernels pool = pool_kernels();
+    const ActivationKernels act = activation_kernels();
+    for_each_chunk(l_, [&](int64_t i) {
+      thread_local detail::Scratch scratch;
+      const int64_t first = l_.first(i), floats = l_.count(i) * l_.z_image;
+      float* grad_y = scratch.reserve(floats);
+      pool.avg_backward(Layers::of(l_.pool, l_.count(i)), go.data() + first * l_.out_image, grad_y);
+      act.sigmoid_backward(grad_y, y.data() + first * l_.z_image,
+                           grad_z.data() + first * l_.z_image, floats);
+    });
+  }
+};
+
+// Saved: x, w, and which cell of each window won.
+class ConvMaxPoolBackward : public FusedConvBackward {
+ public:
+  ConvMaxPoolBackward(const Layers& l, bool has_bias, std::unique_ptr<int64_t[]> argmax)
+      : FusedConvBackward(l, has_bias), argmax_(std::move(argmax)) {}
+  std::string name() const override { return "Conv2dMaxPool2d"; }
+  void release_saved() override {
+    FusedConvBackward::release_saved();
+    argmax_.reset();
+  }
+
+ protected:
+  void grad_conv_output(const NDArray& go, NDArray& grad_z) override {
+    BYO_CHECK(argmax_ != nullptr)
+        << "Conv2dMaxPool2d: backward through a graph that was already freed; pass "
+           "retain_graph=true to the first backward to run it twice";
+    pool_kernels().max_backward(l_.pool, go.data(), argmax_.get(), grad_z.data());
+  }
+
+ private:
+  std::unique_ptr<int64_t[]> argmax_;  // (N,K,P',Q'): h·Q + w of each window's maximum
 };
 
 }  // namespace
@@ -116,21 +188,10 @@ class ConvSigmoidAvgPoolBackward : public Node {
 Tensor conv2d_sigmoid_avg_pool2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
                                  Size2 stride, Size2 padding, Size2 pool) {
   profiler::Scope scope("Conv2dSigmoidAvgPool2d", profiler::Phase::forward);
-  const ConvGeometry conv = conv2d_geometry(x.shape(), weight.shape(), stride, padding);
-  const ConvGeometry pooling =
-      pool2d_geometry(conv.output_shape(), pool, pool, {0, 0}, "conv2d_sigmoid_avg_pool2d");
-  const bool has_bias = bias.defined();
-  if (has_bias) {
-    BYO_CHECK(bias.dim() == 1 && bias.size(0) == conv.out_channels)
-        << "conv2d_sigmoid_avg_pool2d: bias " << shape_str(bias.shape()) << " must be ["
-        << conv.out_channels << "] for weight " << shape_str(weight.shape());
-  }
-  const NDArray xc = x.data().contiguous();
-  const NDArray wc = weight.data().contiguous();
-  const NDArray bc = has_bias ? bias.data().contiguous() : NDArray();
-  NDArray y = NDArray::empty(conv.output_shape());  // σ(z), which the backward needs
-  NDArray out = NDArray::empty(pooling.output_shape());
-  const Layers l = layers_of(conv, pooling);
+  const Inputs in = prepare(x, weight, bias, stride, padding, pool, "conv2d_sigmoid_avg_pool2d");
+  const Layers& l = in.l;
+  NDArray y = NDArray::empty(l.conv.output_shape());  // σ(z), which the backward needs
+  NDArray out = NDArray::empty(l.pool.output_shape());
   const ConvKernels convolve = conv_kernels();
   const PoolKernels pools = pool_kernels();
   const ActivationKernels act = activation_kernels();
@@ -139,18 +200,43 @@ Tensor conv2d_sigmoid_avg_pool2d(const Tensor& x, const Tensor& weight, const Te
     const int64_t first = l.first(i), count = l.count(i);
     float* z = scratch.reserve(count * l.z_image);
     float* y_chunk = y.data() + first * l.z_image;
-    convolve.forward(Layers::of(conv, count), xc.data() + first * l.x_image, wc.data(),
-                     has_bias ? bc.data() : nullptr, z);
+    convolve_chunk(convolve, in, i, z);
     act.sigmoid(z, y_chunk, count * l.z_image);
-    pools.avg_forward(Layers::of(pooling, count), y_chunk, out.data() + first * l.out_image);
+    pools.avg_forward(Layers::of(l.pool, count), y_chunk, out.data() + first * l.out_image);
   });
-
-  std::vector<Tensor> inputs = {x, weight};
-  if (has_bias) inputs.push_back(bias);
+  const std::vector<Tensor> inputs = inputs_of(x, weight, bias);
   std::shared_ptr<Node> node;
   if (any_requires_grad(inputs)) {
-    node = std::make_shared<ConvSigmoidAvgPoolBackward>(l, has_bias);
-    node->save_for_backward({xc, wc, y});
+    node = std::make_shared<ConvSigmoidAvgPoolBackward>(l, bias.defined());
+    node->save_for_backward({in.x, in.w, y});
+  }
+  return make_result(out, node, inputs);
+}
+
+Tensor conv2d_max_pool2d(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 stride,
+                         Size2 padding, Size2 pool) {
+  profiler::Scope scope("Conv2dMaxPool2d", profiler::Phase::forward);
+  const Inputs in = prepare(x, weight, bias, stride, padding, pool, "conv2d_max_pool2d");
+  const Layers& l = in.l;
+  NDArray out = NDArray::empty(l.pool.output_shape());
+  const std::vector<Tensor> inputs = inputs_of(x, weight, bias);
+  const bool grad = any_requires_grad(inputs);
+  // Where each window's maximum was, for the backward; inference does not ask.
+  std::unique_ptr<int64_t[]> argmax(grad ? new int64_t[static_cast<size_t>(out.numel())] : nullptr);
+  const ConvKernels convolve = conv_kernels();
+  const PoolKernels pools = pool_kernels();
+  for_each_chunk(l, [&](int64_t i) {
+    thread_local detail::Scratch scratch;
+    const int64_t first = l.first(i), count = l.count(i);
+    float* z = scratch.reserve(count * l.z_image);
+    convolve_chunk(convolve, in, i, z);
+    pools.max_forward(Layers::of(l.pool, count), z, out.data() + first * l.out_image,
+                      grad ? argmax.get() + first * l.out_image : nullptr);
+  });
+  std::shared_ptr<Node> node;
+  if (grad) {
+    node = std::make_shared<ConvMaxPoolBackward>(l, bias.defined(), std::move(argmax));
+    node->save_for_backward({in.x, in.w});
   }
   return make_result(out, node, inputs);
 }

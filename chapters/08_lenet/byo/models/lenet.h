@@ -81,10 +81,9 @@ class LeNet5 : public nn::Module {
  private:
   // The forward pass; `keep`, if given, receives every stage's output.
   Tensor run(const Tensor& input, LeNetActivations* keep);
-  // conv, then its activation and pooling; `maps`, if given, receives the activated conv
-  // output.
-  Tensor conv_block(nn::Conv2d& conv, nn::Module& act, nn::Module& pool, const Tensor& x,
-                    Tensor* maps);
+  // conv, then its activation and 2×2 pooling (the variant's: pool1_ and pool2_ are what
+  // the printout shows); `maps`, if given, receives the activated conv output.
+  Tensor conv_block(nn::Conv2d& conv, nn::Module& act, const Tensor& x, Tensor* maps);
 
   LeNetVariant variant_;
   std::shared_ptr<nn::Module> act1_, pool1_, act2_, pool2_, flatten_, act3_, act4_;

@@ -79,29 +79,31 @@ LeNetActivations LeNet5::forward_all(const Tensor& input) {
 Tensor LeNet5::run(const Tensor& input, LeNetActivations* keep) {
   BYO_CHECK(input.dim() == 4 && input.size(1) == 1 && input.size(2) == 28 && input.size(3) == 28)
       << "LeNet5: input must be (N,1,28,28), got " << shape_str(input.shape());
-  Tensor h = conv_block(*conv1, *act1_, *pool1_, input, keep ? &keep->conv1 : nullptr);
+  Tensor h = conv_block(*conv1, *act1_, input, keep ? &keep->conv1 : nullptr);
   if (keep) keep->pool1 = h;
-  h = conv_block(*conv2, *act2_, *pool2_, h, keep ? &keep->conv2 : nullptr);
+  h = conv_block(*conv2, *act2_, h, keep ? &keep->conv2 : nullptr);
   if (keep) keep->pool2 = h;
   h = act3_->forward(fc1->forward(flatten_->forward(h)));
   h = act4_->forward(fc2->forward(h));
   return fc3->forward(h);
 }
 
-Tensor LeNet5::conv_block(nn::Conv2d& conv, nn::Module& act, nn::Module& pool, const Tensor& x,
-                          Tensor* maps) {
+Tensor LeNet5::conv_block(nn::Conv2d& conv, nn::Module& act, const Tensor& x, Tensor* maps) {
   if (maps) *maps = act.forward(conv.forward(x));
+  // The convolution and the pooling run as one op, a chunk of images at a time, so that
+  // the convolution's output never leaves the cache (byo/fused.h); the same bits as conv,
+  // act and pool one after the other.
+  const nn::Conv2dOptions& o = conv.options();
   if (variant_ == LeNetVariant::modern) {
     // ReLU and max pooling commute: relu(max(a, b)) = max(relu(a), relu(b)), and the
     // gradient reaches the same cell either way. Pooling first leaves ReLU a quarter of
     // the values, forward and backward.
-    return act.forward(pool.forward(conv.forward(x)));
+    return act.forward(
+        conv2d_max_pool2d(x, conv.weight, conv.bias, o.stride(), o.padding(), {kPool, kPool}));
   }
-  // Sigmoid and averaging do not commute, but the three ops fuse: a chunk of images at a
-  // time, so that the convolution's output never leaves the cache (byo/fused.h). The
-  // same bits as conv, act and pool one after the other.
-  return conv2d_sigmoid_avg_pool2d(x, conv.weight, conv.bias, conv.options().stride(),
-                                   conv.options().padding(), {kPool, kPool});
+  // Sigmoid and averaging do not commute, but they fuse with the convolution all the same.
+  return conv2d_sigmoid_avg_pool2d(x, conv.weight, conv.bias, o.stride(), o.padding(),
+                                   {kPool, kPool});
 }
 
 std::string LeNet5::extra_repr() const { return "variant=" + variant_name(variant_); }
