@@ -11,8 +11,10 @@
 ///
 /// `classic` uses sigmoid and average pooling (as LeCun 1998, d2l.ai and the original numpy
 /// project build it); `modern` uses ReLU and max pooling, and pools before its ReLU: the two
-/// commute, and ReLU then sees a quarter of the values. Both have 61,706 parameters, named
-/// conv1.weight, conv1.bias, ..., fc3.bias as in PyTorch's usual LeNet class.
+/// commute, and ReLU then sees a quarter of the values. Each convolution runs with its
+/// pooling as one op (chapter 7's byo/fused.h), with the bits of the layers apart. Both
+/// have 61,706 parameters, named conv1.weight, conv1.bias, ..., fc3.bias as in PyTorch's
+/// usual LeNet class.
 ///
 /// Initialisation decides whether the classic net learns at all: with PyTorch's default
 /// (U(±1/sqrt(fan_in)), a weight variance of 1/(3·fan_in)) each sigmoid layer shrinks the
