@@ -63,72 +63,61 @@ Outcome outcome(const Op& op, const Tensor& x, const Tensor& w, const Tensor& b,
   return {bits(out), bits(xl.grad()), bits(wl.grad()), bits(bl.grad())};
 }
 
-TEST(ConvSigmoidAvgPool, SameBitsAsTheThreeOpsWithEitherKernelTable) {
+// For every case, under the naive kernels and the fast ones: `fused` and `apart`, each
+// (x, w, b, case) → output, give the same bits forward and backward. `round` rounds the
+// random inputs (ties for max pooling), or leaves them.
+template <class Fused, class Apart, class Round>
+void expect_same_bits(const Fused& fused, const Apart& apart, const Round& round) {
   for (const bool fast : {false, true}) {
     fast ? use_fast_kernels() : use_naive_kernels();
     Generator gen(7);
     for (const Case& c : kCases) {
       SCOPED_TRACE(describe(c) + (fast ? " fast" : " naive"));
-      const Tensor x = randn(c.x, gen);
-      const Tensor w = randn(c.w, gen);
+      const Tensor x = Tensor(randn(c.x, gen).data().map(round));
+      const Tensor w = Tensor(randn(c.w, gen).data().map(round));
       const Tensor b = randn({c.w[0]}, gen);
       const ConvGeometry conv = conv2d_geometry(c.x, c.w, c.stride, c.padding);
       const ConvGeometry pool =
           pool2d_geometry(conv.output_shape(), c.pool, c.pool, {0, 0}, "test");
       const Tensor go = randn(pool.output_shape(), gen);
-      const Outcome fused = outcome(
-          [&](const Tensor& xi, const Tensor& wi, const Tensor& bi) {
-            return conv2d_sigmoid_avg_pool2d(xi, wi, bi, c.stride, c.padding, c.pool);
-          },
-          x, w, b, go);
-      const Outcome apart = outcome(
-          [&](const Tensor& xi, const Tensor& wi, const Tensor& bi) {
-            return avg_pool2d(sigmoid(conv2d(xi, wi, bi, c.stride, c.padding)), c.pool);
-          },
-          x, w, b, go);
-      EXPECT_EQ(fused.out, apart.out);
-      EXPECT_EQ(fused.grad_x, apart.grad_x);
-      EXPECT_EQ(fused.grad_w, apart.grad_w);
-      EXPECT_EQ(fused.grad_b, apart.grad_b);
+      const auto with_case = [&c](const auto& op) {
+        return [&c, &op](const Tensor& xi, const Tensor& wi, const Tensor& bi) {
+          return op(xi, wi, bi, c);
+        };
+      };
+      const Outcome ours = outcome(with_case(fused), x, w, b, go);
+      const Outcome theirs = outcome(with_case(apart), x, w, b, go);
+      EXPECT_EQ(ours.out, theirs.out);
+      EXPECT_EQ(ours.grad_x, theirs.grad_x);
+      EXPECT_EQ(ours.grad_w, theirs.grad_w);
+      EXPECT_EQ(ours.grad_b, theirs.grad_b);
     }
   }
   use_naive_kernels();
 }
 
+TEST(ConvSigmoidAvgPool, SameBitsAsTheThreeOpsWithEitherKernelTable) {
+  expect_same_bits(
+      [](const Tensor& x, const Tensor& w, const Tensor& b, const Case& c) {
+        return conv2d_sigmoid_avg_pool2d(x, w, b, c.stride, c.padding, c.pool);
+      },
+      [](const Tensor& x, const Tensor& w, const Tensor& b, const Case& c) {
+        return avg_pool2d(sigmoid(conv2d(x, w, b, c.stride, c.padding)), c.pool);
+      },
+      [](float v) { return v; });
+}
+
 TEST(ConvMaxPool, SameBitsAsTheTwoOpsWithEitherKernelTable) {
-  for (const bool fast : {false, true}) {
-    fast ? use_fast_kernels() : use_naive_kernels();
-    Generator gen(10);
-    for (const Case& c : kCases) {
-      SCOPED_TRACE(describe(c) + (fast ? " fast" : " naive"));
-      // Rounded to eighths: ties in the windows, so that the rule of the first maximum
-      // matters.
-      const Tensor x =
-          Tensor(randn(c.x, gen).data().map([](float v) { return std::round(v * 8) / 8; }));
-      const Tensor w =
-          Tensor(randn(c.w, gen).data().map([](float v) { return std::round(v * 2) / 2; }));
-      const Tensor b = randn({c.w[0]}, gen);
-      const ConvGeometry conv = conv2d_geometry(c.x, c.w, c.stride, c.padding);
-      const ConvGeometry pool =
-          pool2d_geometry(conv.output_shape(), c.pool, c.pool, {0, 0}, "test");
-      const Tensor go = randn(pool.output_shape(), gen);
-      const Outcome fused = outcome(
-          [&](const Tensor& xi, const Tensor& wi, const Tensor& bi) {
-            return conv2d_max_pool2d(xi, wi, bi, c.stride, c.padding, c.pool);
-          },
-          x, w, b, go);
-      const Outcome apart = outcome(
-          [&](const Tensor& xi, const Tensor& wi, const Tensor& bi) {
-            return max_pool2d(conv2d(xi, wi, bi, c.stride, c.padding), c.pool);
-          },
-          x, w, b, go);
-      EXPECT_EQ(fused.out, apart.out);
-      EXPECT_EQ(fused.grad_x, apart.grad_x);
-      EXPECT_EQ(fused.grad_w, apart.grad_w);
-      EXPECT_EQ(fused.grad_b, apart.grad_b);
-    }
-  }
-  use_naive_kernels();
+  expect_same_bits(
+      [](const Tensor& x, const Tensor& w, const Tensor& b, const Case& c) {
+        return conv2d_max_pool2d(x, w, b, c.stride, c.padding, c.pool);
+      },
+      [](const Tensor& x, const Tensor& w, const Tensor& b, const Case& c) {
+        return max_pool2d(conv2d(x, w, b, c.stride, c.padding), c.pool);
+      },
+      // Inputs and weights in eighths: outputs that tie in a window, so that the rule of
+      // the first maximum matters.
+      [](float v) { return std::round(v * 8) / 8; });
 }
 
 TEST(ConvMaxPool, ASecondBackwardWithoutRetainGraphIsAnError) {

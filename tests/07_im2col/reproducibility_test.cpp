@@ -12,39 +12,15 @@
 #include <memory>
 #include <vector>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 #include "byo/conv.h"
 #include "byo/gemm.h"
 #include "byo/nn.h"
 #include "byo/nn/conv.h"
 #include "byo/optim.h"
+#include "support/threads.h"
 
 namespace byo {
 namespace {
-
-// Sets the OpenMP thread count for one scope and restores the previous one.
-class ThreadCount {
- public:
-  explicit ThreadCount([[maybe_unused]] int n) {
-#ifdef _OPENMP
-    previous_ = omp_get_max_threads();
-    omp_set_num_threads(n);
-#endif
-  }
-  ~ThreadCount() {
-#ifdef _OPENMP
-    omp_set_num_threads(previous_);
-#endif
-  }
-  ThreadCount(const ThreadCount&) = delete;
-  ThreadCount& operator=(const ThreadCount&) = delete;
-
- private:
-  [[maybe_unused]] int previous_ = 1;
-};
 
 // Everything a run produces: the loss after each step and the final parameters, as bits.
 struct TrainingRun {
@@ -93,7 +69,7 @@ class Reproducibility : public ::testing::TestWithParam<int> {
 };
 
 TEST_P(Reproducibility, SameSeedSameThreadsSameBits) {
-  const ThreadCount threads(GetParam());
+  const test::Threads threads(GetParam());
   const TrainingRun first = train(1234, 6);
   const TrainingRun second = train(1234, 6);
   ASSERT_EQ(first.losses.size(), 6u);
@@ -108,7 +84,7 @@ TEST_P(Reproducibility, SameSeedSameThreadsSameBits) {
 TEST_F(Reproducibility, AnyThreadCountGivesTheSameBits) {
   TrainingRun runs[3];
   for (int threads = 1; threads <= 3; ++threads) {
-    const ThreadCount scope(threads);
+    const test::Threads scope(threads);
     runs[threads - 1] = train(99, 4);
   }
   for (int i = 1; i < 3; ++i) {
