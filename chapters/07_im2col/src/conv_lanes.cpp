@@ -1,17 +1,20 @@
 /// @file
-/// @brief conv2d's input gradient with the images in the SIMD lanes: one vector holds the
-///        same pixel of kSimdWidth images.
+/// @brief Two passes of conv2d with the images in the SIMD lanes, one vector holding the
+///        same pixel of kSimdWidth images: LeNet's conv2 input gradient, conv1 weight
+///        gradient.
 ///
 /// LeNet's second layer has 10×10 output planes. With the pixels of a row in the lanes
 /// (conv_wide.cpp) a row of 10 fills 10 of 16 lanes, or, laid out as wide as the 14-pixel
 /// input rows, 100 of 144. With one image per lane every lane does useful work, and the
 /// borders of the convolution are a matter of which products the loops leave out, which
 /// the compiler decides once, since the widths are constants: an input pixel near the
-/// edge meets fewer output pixels, and its vector meets exactly those.
+/// edge meets fewer output pixels, and its vector meets exactly those. The first layer's
+/// weight gradient has 6 filters and rows of 28 pixels, which fill vectors of filters or
+/// of pixels unevenly; images fill them whole, and every load is aligned.
 ///
-/// The price is two transposes, of the output gradient in and of the input gradient out,
-/// about a tenth of the products' time: each output-gradient float is read by C·R·S = 150
-/// products.
+/// The price is the transposes into the lanes and out of them: for conv2's input gradient
+/// about a tenth of the products' time, since each output-gradient float is read by
+/// C·R·S = 150 products.
 #include <algorithm>
 #include <array>
 #include <cstdint>
