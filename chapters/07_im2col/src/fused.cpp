@@ -1,6 +1,7 @@
 /// @file
-/// @brief conv2d_sigmoid_avg_pool2d: the installed convolution, sigmoid and average
-///        pooling kernels, a chunk of images at a time, forward and backward.
+/// @brief conv2d_sigmoid_avg_pool2d and conv2d_max_pool2d: the installed convolution,
+///        activation and pooling kernels, a chunk of images at a time, forward and
+///        backward.
 #include "byo/fused.h"
 
 #include <algorithm>
