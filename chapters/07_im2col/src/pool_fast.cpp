@@ -308,14 +308,15 @@ void avg_pool_2x2_narrow(const ConvGeometry& g, const float* x, float* out) {
     store8(out + plane * windows + i, (Float8{} + c.tl + c.tr + c.bl + c.br) / 4.0f);
   });
 }
+
 // Eight windows' shares, each twice: lanes 0..3 as 0,0,1,1,2,2,3,3 and lanes 4..7 alike,
 // 16 floats of a row of cells.
 Float8 low_pairs(Float8 v) { return __builtin_shufflevector(v, v, 0, 0, 1, 1, 2, 2, 3, 3); }
 Float8 high_pairs(Float8 v) { return __builtin_shufflevector(v, v, 4, 4, 5, 5, 6, 6, 7, 7); }
 
 // The backward of avg_pool_2x2_narrow, its copies the other way round: a plane's shares,
-// eight windows at a time, each twice, end to end; then every row of windows's run of
-// 2·Q floats is copied to its two rows of cells.
+// eight windows at a time, each twice, end to end; then the run of 2·Q floats of each row
+// of windows is copied to its two rows of cells.
 // grad_out is (N,C,P,Q), grad_x is (N,C,H,W)
 void avg_pool_2x2_backward_narrow(const ConvGeometry& g, const float* grad_out, float* grad_x) {
   const int64_t plane_in = g.in_h * g.in_w, windows = g.out_h * g.out_w, run = 2 * g.out_w;
