@@ -222,8 +222,10 @@ Tensor conv2d_max_pool2d(const Tensor& x, const Tensor& weight, const Tensor& bi
   NDArray out = NDArray::empty(l.pool.output_shape());
   const std::vector<Tensor> inputs = inputs_of(x, weight, bias);
   const bool grad = any_requires_grad(inputs);
-  // Where each window's maximum was, for the backward; inference does not ask.
-  std::unique_ptr<int64_t[]> argmax(grad ? new int64_t[static_cast<size_t>(out.numel())] : nullptr);
+  // Where each window's maximum was, for the backward; inference does not ask. Not zeroed
+  // first: the kernel writes every entry.
+  std::unique_ptr<int64_t[]> argmax =
+      grad ? std::make_unique_for_overwrite<int64_t[]>(static_cast<size_t>(out.numel())) : nullptr;
   const ConvKernels convolve = conv_kernels();
   const PoolKernels pools = pool_kernels();
   for_each_chunk(l, [&](int64_t i) {

@@ -83,12 +83,12 @@ class LeNet5 : public nn::Module {
  private:
   // The forward pass; `keep`, if given, receives every stage's output.
   Tensor run(const Tensor& input, LeNetActivations* keep);
-  // conv, then its activation and 2×2 pooling (the variant's: pool1_ and pool2_ are what
-  // the printout shows); `maps`, if given, receives the activated conv output.
+  // conv, then its activation and the variant's 2×2 pooling; `maps`, if given, receives
+  // the activated conv output.
   Tensor conv_block(nn::Conv2d& conv, nn::Module& act, const Tensor& x, Tensor* maps);
 
   LeNetVariant variant_;
-  std::shared_ptr<nn::Module> act1_, pool1_, act2_, pool2_, flatten_, act3_, act4_;
+  std::shared_ptr<nn::Module> act1_, act2_, flatten_, act3_, act4_;
 };
 
 /// @brief The number of trainable values of a module (61,706 for LeNet5).

@@ -41,10 +41,12 @@ LeNet5::LeNet5(LeNetVariant variant, Generator& gen) : variant_(variant) {
   conv1 = register_module("conv1",
                           std::make_shared<nn::Conv2d>(nn::Conv2dOptions(1, 6, 5).padding(2), gen));
   act1_ = register_module("act1", activation(variant));
-  pool1_ = register_module("pool1", pool(variant));
+  // The pools are registered for the printout, which names every layer; forward runs them
+  // fused with their convolutions (conv_block).
+  register_module("pool1", pool(variant));
   conv2 = register_module("conv2", std::make_shared<nn::Conv2d>(nn::Conv2dOptions(6, 16, 5), gen));
   act2_ = register_module("act2", activation(variant));
-  pool2_ = register_module("pool2", pool(variant));
+  register_module("pool2", pool(variant));
   flatten_ = register_module("flatten", std::make_shared<nn::Flatten>());
   fc1 = register_module("fc1", std::make_shared<nn::Linear>(nn::LinearOptions(400, 120), gen));
   act3_ = register_module("act3", activation(variant));
