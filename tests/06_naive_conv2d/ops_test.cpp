@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "byo/autograd.h"
 #include "byo/conv.h"
@@ -50,6 +51,26 @@ TEST(Conv2dOp, OnlyTheInputsThatNeedItGetAGradient) {
   // Each of the 2×2 outputs reads every tap once: ∂sum/∂w = 4 for every tap.
   EXPECT_TRUE(allclose(w.grad().data(), NDArray::full({2, 1, 3, 3}, 4.0f)));
   EXPECT_TRUE(allclose(b.grad().data(), NDArray::full({2}, 4.0f)));
+}
+
+// conv2d_backward is what conv2d's node runs: called on that node, it gives the same
+// gradients, and none for an input the node does not need.
+TEST(Conv2dOp, ItsBackwardAsAFunctionGivesTheNodesGradients) {
+  Generator gen(6);
+  const Tensor x = randn({2, 3, 7, 6}, gen);
+  const Tensor w = randn({4, 3, 3, 2}, gen, true);
+  const Tensor b = randn({4}, gen);
+  const Tensor y = conv2d(x, w, b, {2, 1}, {1, 0});
+  const Tensor go = randn(y.shape(), gen);
+  const ConvGeometry g = conv2d_geometry(x.shape(), w.shape(), {2, 1}, {1, 0});
+  const std::vector<NDArray> grads =
+      conv2d_backward(*y.grad_fn(), g, x.data(), w.data(), true, go.data());
+  y.backward(go);
+  ASSERT_EQ(grads.size(), 3u);
+  EXPECT_FALSE(grads[0].defined());
+  ASSERT_TRUE(grads[1].defined());
+  EXPECT_EQ(grads[1].to_vector(), w.grad().data().to_vector());
+  EXPECT_FALSE(grads[2].defined());
 }
 
 TEST(MaxPool2dOp, SecondBackwardNeedsRetainGraph) {

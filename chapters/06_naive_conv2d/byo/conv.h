@@ -6,6 +6,8 @@
 /// byo/conv_kernels.h (convolution, replaceable) and byo/pool_kernels.h (pooling).
 #pragma once
 
+#include <vector>
+
 #include "byo/conv_geometry.h"
 #include "byo/tensor.h"
 
@@ -16,6 +18,15 @@ namespace byo {
 ///        (N,K,P,Q). Shapes that cannot work are a byo::Error naming them.
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 stride = {1, 1},
               Size2 padding = {0, 0});
+
+/// @brief conv2d's backward, also the last step of every op that ends in a convolution
+///        (chapter 7's fused convolution-and-pooling ops). From grad_output (N,K,P,Q),
+///        contiguous, and the forward's contiguous x (N,C,H,W) and weight (K,C,R,S): the
+///        gradients of x, weight and, if `has_bias`, bias (K), each computed only if
+///        `node` needs it and undefined otherwise.
+std::vector<NDArray> conv2d_backward(const Node& node, const ConvGeometry& g, const NDArray& x,
+                                     const NDArray& weight, bool has_bias,
+                                     const NDArray& grad_output);
 
 /// @brief Mean over each kernel window of each channel; x is (N,C,H,W). As PyTorch, the
 ///        divisor counts padded cells (`count_include_pad=True`).

@@ -17,25 +17,8 @@ class Conv2dBackward : public Node {
  public:
   Conv2dBackward(const ConvGeometry& g, bool has_bias) : g_(g), has_bias_(has_bias) {}
 
-  // grad_output is (N,K,P,Q); returns grads of x (N,C,H,W), weight (K,C,R,S), bias (K).
   std::vector<NDArray> backward(const NDArray& grad_output) override {
-    const NDArray go = grad_output.contiguous();
-    const NDArray& x = saved(0);
-    const NDArray& w = saved(1);
-    std::vector<NDArray> grads(has_bias_ ? 3 : 2);
-    if (needs_input_grad(0)) {
-      grads[0] = NDArray::empty(g_.input_shape());
-      conv_kernels().grad_input(g_, go.data(), w.data(), grads[0].data());
-    }
-    if (needs_input_grad(1) || (has_bias_ && needs_input_grad(2))) {
-      NDArray gw = NDArray::empty(g_.weight_shape());
-      NDArray gb = has_bias_ ? NDArray::empty({g_.out_channels}) : NDArray();
-      conv_kernels().grad_weight(g_, x.data(), go.data(), gw.data(),
-                                 has_bias_ ? gb.data() : nullptr);
-      if (needs_input_grad(1)) grads[1] = gw;
-      if (has_bias_ && needs_input_grad(2)) grads[2] = gb;
-    }
-    return grads;
+    return conv2d_backward(*this, g_, saved(0), saved(1), has_bias_, grad_output.contiguous());
   }
   std::string name() const override { return "Conv2d"; }
 
@@ -89,6 +72,26 @@ class MaxPool2dBackward : public Node {
 };
 
 }  // namespace
+
+// grad_output is (N,K,P,Q); the grads are of x (N,C,H,W), weight (K,C,R,S) and bias (K).
+std::vector<NDArray> conv2d_backward(const Node& node, const ConvGeometry& g, const NDArray& x,
+                                     const NDArray& weight, bool has_bias,
+                                     const NDArray& grad_output) {
+  std::vector<NDArray> grads(has_bias ? 3 : 2);
+  if (node.needs_input_grad(0)) {
+    grads[0] = NDArray::empty(g.input_shape());
+    conv_kernels().grad_input(g, grad_output.data(), weight.data(), grads[0].data());
+  }
+  if (node.needs_input_grad(1) || (has_bias && node.needs_input_grad(2))) {
+    NDArray gw = NDArray::empty(g.weight_shape());
+    NDArray gb = has_bias ? NDArray::empty({g.out_channels}) : NDArray();
+    conv_kernels().grad_weight(g, x.data(), grad_output.data(), gw.data(),
+                               has_bias ? gb.data() : nullptr);
+    if (node.needs_input_grad(1)) grads[1] = gw;
+    if (has_bias && node.needs_input_grad(2)) grads[2] = gb;
+  }
+  return grads;
+}
 
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 stride,
               Size2 padding) {

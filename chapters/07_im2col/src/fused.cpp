@@ -12,6 +12,7 @@
 #include "byo/activation_kernels.h"
 #include "byo/autograd.h"
 #include "byo/check.h"
+#include "byo/conv.h"
 #include "byo/conv_kernels.h"
 #include "byo/pool_kernels.h"
 #include "byo/profiler.h"
@@ -110,22 +111,7 @@ class FusedConvBackward : public Node {
     const NDArray go = grad_output.contiguous();
     NDArray grad_z = NDArray::empty(l_.conv.output_shape());
     grad_conv_output(go, grad_z);
-    const NDArray& x = saved(0);
-    const NDArray& w = saved(1);
-    std::vector<NDArray> grads(has_bias_ ? 3 : 2);
-    if (needs_input_grad(0)) {
-      grads[0] = NDArray::empty(l_.conv.input_shape());
-      conv_kernels().grad_input(l_.conv, grad_z.data(), w.data(), grads[0].data());
-    }
-    if (needs_input_grad(1) || (has_bias_ && needs_input_grad(2))) {
-      NDArray gw = NDArray::empty(l_.conv.weight_shape());
-      NDArray gb = has_bias_ ? NDArray::empty({l_.conv.out_channels}) : NDArray();
-      conv_kernels().grad_weight(l_.conv, x.data(), grad_z.data(), gw.data(),
-                                 has_bias_ ? gb.data() : nullptr);
-      if (needs_input_grad(1)) grads[1] = gw;
-      if (has_bias_ && needs_input_grad(2)) grads[2] = gb;
-    }
-    return grads;
+    return conv2d_backward(*this, l_.conv, saved(0), saved(1), has_bias_, grad_z);
   }
 
  protected:
