@@ -25,6 +25,9 @@
 
 #ifdef BYO_HAVE_OPENBLAS
 #include <cblas.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #endif
 
 namespace {
@@ -76,6 +79,36 @@ void run_rung(benchmark::State& state, byo::GemmKernel gemm, const Problem& p) {
 }
 
 #ifdef BYO_HAVE_OPENBLAS
+// OpenBLAS chooses its kernels by CPU model when it is loaded, and Debian's 0.3.21 gives a
+// model newer than it knows its generic SSE3 kernels: on an AVX-512 Xeon, 32 GFLOP/s
+// instead of about 150. A yardstick must be the best OpenBLAS can do, so when its choice
+// (named in openblas_get_config()) does not use the CPU's widest vectors, the program
+// sets OPENBLAS_CORETYPE and starts itself again. A value already set is left alone.
+void choose_openblas_kernels(char** argv) {
+#if defined(__linux__) && (defined(__x86_64__) || defined(__i386__))
+  if (std::getenv("OPENBLAS_CORETYPE") != nullptr) return;
+  struct Choice {
+    const char* core;                 // what to ask for
+    std::vector<std::string> enough;  // choices of OpenBLAS's own that are as good
+  };
+  const Choice choice =
+      __builtin_cpu_supports("avx512f")
+          ? Choice{"SkylakeX", {"SkylakeX", "Cooperlake", "SapphireRapids"}}
+      : __builtin_cpu_supports("avx2")
+          ? Choice{"Haswell", {"Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids"}}
+          : Choice{nullptr, {}};
+  if (choice.core == nullptr) return;
+  const std::string config = openblas_get_config();
+  for (const std::string& core : choice.enough) {
+    if (config.find(" " + core + " ") != std::string::npos) return;
+  }
+  setenv("OPENBLAS_CORETYPE", choice.core, 1);
+  execv("/proc/self/exe", argv);  // returns only if it failed: keep OpenBLAS's own choice
+#else
+  (void)argv;
+#endif
+}
+
 void run_openblas(benchmark::State& state, int threads, const Problem& p) {
   openblas_set_num_threads(threads);
   Operands ops(p);
@@ -177,6 +210,13 @@ void run_conv_pass(benchmark::State& state, byo::ConvKernels kernels, byo::ConvG
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifdef BYO_HAVE_OPENBLAS
+  choose_openblas_kernels(argv);
+  // The context lines above the results (and the JSON) name the kernels that ran.
+  benchmark::AddCustomContext("openblas", openblas_get_config());
+  const char* coretype = std::getenv("OPENBLAS_CORETYPE");
+  benchmark::AddCustomContext("OPENBLAS_CORETYPE", coretype != nullptr ? coretype : "unset");
+#endif
   struct Rung {
     const char* name;
     byo::GemmKernel gemm;
