@@ -12,6 +12,8 @@
 /// for a single thread.
 #include <benchmark/benchmark.h>
 
+#include <iostream>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -311,17 +313,28 @@ int main(int argc, char** argv) {
 
   register_lenet_step_benchmarks();
 
-  // --profile_lenet_step[=modern]: the op profiler's table of LeNet training steps, then exit.
+  // --profile_lenet_step[=WORDS]: the op profiler's table of LeNet training steps, then
+  // exit. WORDS, separated by commas: classic (the default) or modern, and naive for
+  // chapter 6's loops instead of the fast kernels.
+  const std::string flag = "--profile_lenet_step";
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--profile_lenet_step" || arg == "--profile_lenet_step=classic") {
-      profile_lenet_step(/*modern=*/false, 50);
-      return 0;
+    if (arg != flag && arg.rfind(flag + "=", 0) != 0) continue;
+    bool modern = false, naive = false;
+    std::stringstream words(arg.size() > flag.size() ? arg.substr(flag.size() + 1) : "");
+    for (std::string word; std::getline(words, word, ',');) {
+      if (word == "classic" || word == "modern") {
+        modern = word == "modern";
+      } else if (word == "naive") {
+        naive = true;
+      } else {
+        std::cerr << "ch07_bench: " << arg << ": unknown word '" << word
+                  << "' (use classic or modern, and naive)\n";
+        return 1;
+      }
     }
-    if (arg == "--profile_lenet_step=modern") {
-      profile_lenet_step(/*modern=*/true, 50);
-      return 0;
-    }
+    profile_lenet_step(modern, 50, naive);
+    return 0;
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

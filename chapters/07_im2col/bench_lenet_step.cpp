@@ -9,10 +9,11 @@
 ///              Flatten Linear(400→120) Sigmoid Linear(120→84) Sigmoid Linear(84→10)
 ///     modern:  the same with ReLU and MaxPool(2)
 ///
-/// Run with `--benchmark_filter=lenet_step`; `--profile_lenet_step[=modern]` instead prints
-/// the op profiler's table over 50 steps (see bench.cpp's main). The `without:` variants
-/// install the fast tables and then put one speed-up's naive twin back, so the difference
-/// to the plain `fast` run is what that one speed-up buys the step.
+/// Run with `--benchmark_filter=lenet_step`; `--profile_lenet_step[=modern][,naive]` instead
+/// prints the op profiler's table over 50 steps, with the fast kernels or chapter 6's loops (see
+/// bench.cpp's main). The `without:` variants install the fast tables and then put one speed-up's
+/// naive twin back, so the difference to the plain `fast` run is what that one speed-up buys the
+/// step.
 #include "bench_lenet_step.h"
 
 #include <benchmark/benchmark.h>
@@ -165,8 +166,8 @@ void register_lenet_step_benchmarks() {
   }
 }
 
-void profile_lenet_step(bool modern, int steps) {
-  const byo::KernelsGuard tables(byo::KernelSet::fast);
+void profile_lenet_step(bool modern, int steps, bool naive) {
+  const byo::KernelsGuard tables(naive ? byo::KernelSet::naive : byo::KernelSet::fast);
   const int64_t batch = modern ? 64 : 128;
   Step step(modern, batch);
   step.run();
@@ -175,6 +176,6 @@ void profile_lenet_step(bool modern, int steps) {
   for (int i = 0; i < steps; ++i) step.run();
   byo::profiler::enable(false);
   std::cout << "LeNet " << (modern ? "modern" : "classic") << ", batch " << batch
-            << ", fast kernels, " << steps << " steps:\n";
+            << (naive ? ", naive kernels, " : ", fast kernels, ") << steps << " steps:\n";
   byo::profiler::report(std::cout);
 }

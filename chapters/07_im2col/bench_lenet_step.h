@@ -6,5 +6,5 @@
 void register_lenet_step_benchmarks();
 
 /// @brief Prints the op profiler's table over `steps` training steps: classic at batch 128,
-///        or modern at batch 64.
-void profile_lenet_step(bool modern, int steps);
+///        or modern at batch 64, with the fast kernels or (`naive`) chapter 6's loops.
+void profile_lenet_step(bool modern, int steps, bool naive);
