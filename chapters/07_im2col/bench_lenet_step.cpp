@@ -9,11 +9,11 @@
 ///              Flatten Linear(400→120) Sigmoid Linear(120→84) Sigmoid Linear(84→10)
 ///     modern:  the same with ReLU and MaxPool(2)
 ///
-/// Run with `--benchmark_filter=lenet_step`; `--profile_lenet_step[=modern][,naive]` instead
-/// prints the op profiler's table over 50 steps, with the fast kernels or chapter 6's loops (see
-/// bench.cpp's main). The `without:` variants install the fast tables and then put one speed-up's
-/// naive twin back, so the difference to the plain `fast` run is what that one speed-up buys the
-/// step.
+/// Run with `--benchmark_filter=lenet_step`; `--profile_lenet_step[=classic|modern][,naive]`
+/// instead prints the op profiler's table over 50 steps, with the fast kernels or chapter 6's
+/// loops (see bench.cpp's main). The `without:` variants install the fast tables and then put
+/// one speed-up's naive twin back, so the difference to the plain `fast` run is what that one
+/// speed-up buys the step.
 #include "bench_lenet_step.h"
 
 #include <benchmark/benchmark.h>
