@@ -87,11 +87,15 @@ Inputs prepare(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 
           bias.defined() ? bias.data().contiguous() : NDArray(), layers_of(conv, pooling)};
 }
 
-// Chunk i's convolution output, into z (this thread's scratch, count(i) images).
-void convolve_chunk(const ConvKernels& convolve, const Inputs& in, int64_t i, float* z) {
+// Chunk i's convolution output (count(i) images), in this thread's scratch buffer: it
+// stays valid until the thread's next call.
+const float* convolve_chunk(const ConvKernels& convolve, const Inputs& in, int64_t i) {
+  thread_local detail::Scratch scratch;
   const Layers& l = in.l;
+  float* z = scratch.reserve(l.count(i) * l.z_image);
   convolve.forward(Layers::of(l.conv, l.count(i)), in.x.data() + l.first(i) * l.x_image,
                    in.w.data(), in.bias(), z);
+  return z;
 }
 
 std::vector<Tensor> inputs_of(const Tensor& x, const Tensor& weight, const Tensor& bias) {
@@ -183,11 +187,9 @@ Tensor conv2d_sigmoid_avg_pool2d(const Tensor& x, const Tensor& weight, const Te
   const PoolKernels pools = pool_kernels();
   const ActivationKernels act = activation_kernels();
   for_each_chunk(l, [&](int64_t i) {
-    thread_local detail::Scratch scratch;
     const int64_t first = l.first(i), count = l.count(i);
-    float* z = scratch.reserve(count * l.z_image);
+    const float* z = convolve_chunk(convolve, in, i);
     float* y_chunk = y.data() + first * l.z_image;
-    convolve_chunk(convolve, in, i, z);
     act.sigmoid(z, y_chunk, count * l.z_image);
     pools.avg_forward(Layers::of(l.pool, count), y_chunk, out.data() + first * l.out_image);
   });
@@ -215,10 +217,8 @@ Tensor conv2d_max_pool2d(const Tensor& x, const Tensor& weight, const Tensor& bi
   const ConvKernels convolve = conv_kernels();
   const PoolKernels pools = pool_kernels();
   for_each_chunk(l, [&](int64_t i) {
-    thread_local detail::Scratch scratch;
     const int64_t first = l.first(i), count = l.count(i);
-    float* z = scratch.reserve(count * l.z_image);
-    convolve_chunk(convolve, in, i, z);
+    const float* z = convolve_chunk(convolve, in, i);
     pools.max_forward(Layers::of(l.pool, count), z, out.data() + first * l.out_image,
                       grad ? argmax.get() + first * l.out_image : nullptr);
   });
