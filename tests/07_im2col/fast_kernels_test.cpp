@@ -18,18 +18,13 @@
 #include "byo/operators.h"
 #include "byo/pool_fast.h"
 #include "byo/random.h"
+#include "support/arrays.h"
 #include "support/threads.h"
 
 namespace byo {
 namespace {
 
-// The floats of `a` in row-major order, as bits: equal vectors mean equal bits (NaN too).
-std::vector<uint32_t> bits(const NDArray& a) {
-  const std::vector<float> v = a.to_vector();
-  std::vector<uint32_t> out(v.size());
-  if (!v.empty()) std::memcpy(out.data(), v.data(), v.size() * sizeof(float));
-  return out;
-}
+using test::bits;
 
 std::vector<float> random_floats(int64_t n, float scale, uint64_t seed) {
   Generator gen(seed);

@@ -3,16 +3,17 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <vector>
 
 #include "byo/check.h"
 #include "byo/conv.h"
+#include "byo/fast_kernels.h"
 #include "byo/fused.h"
 #include "byo/gemm.h"
 #include "byo/gradcheck.h"
 #include "byo/ops.h"
+#include "support/arrays.h"
 
 namespace byo {
 namespace {
@@ -39,13 +40,6 @@ std::string describe(const Case& c) {
          std::to_string(c.pool[1]);
 }
 
-std::vector<uint32_t> bits(const Tensor& t) {
-  const std::vector<float> v = t.data().to_vector();
-  std::vector<uint32_t> out(v.size());
-  std::memcpy(out.data(), v.data(), v.size() * sizeof(float));
-  return out;
-}
-
 // The result and the gradients of x, weight and bias of `op` for the output gradient go.
 struct Outcome {
   std::vector<uint32_t> out, grad_x, grad_w, grad_b;
@@ -59,7 +53,8 @@ Outcome outcome(const Op& op, const Tensor& x, const Tensor& w, const Tensor& b,
   bl.requires_grad_();
   const Tensor out = op(xl, wl, bl);
   (out * go).sum().backward();
-  return {bits(out), bits(xl.grad()), bits(wl.grad()), bits(bl.grad())};
+  return {test::bits(out.data()), test::bits(xl.grad().data()), test::bits(wl.grad().data()),
+          test::bits(bl.grad().data())};
 }
 
 // For every case, under the naive kernels and the fast ones: `fused` and `apart`, each
@@ -69,7 +64,7 @@ Outcome outcome(const Op& op, const Tensor& x, const Tensor& w, const Tensor& b,
 template <class Fused, class Apart>
 void expect_same_bits(const Fused& fused, const Apart& apart, bool ties) {
   for (const bool fast : {false, true}) {
-    fast ? use_fast_kernels() : use_naive_kernels();
+    const KernelsGuard tables(fast ? KernelSet::fast : KernelSet::naive);
     Generator gen(7);
     for (const Case& c : kCases) {
       SCOPED_TRACE(describe(c) + (fast ? " fast" : " naive"));
@@ -94,7 +89,6 @@ void expect_same_bits(const Fused& fused, const Apart& apart, bool ties) {
       EXPECT_EQ(ours.grad_b, theirs.grad_b);
     }
   }
-  use_naive_kernels();
 }
 
 TEST(ConvSigmoidAvgPool, SameBitsAsTheThreeOpsWithEitherKernelTable) {
@@ -134,7 +128,7 @@ TEST(ConvMaxPool, ASecondBackwardWithoutRetainGraphIsAnError) {
 }
 
 TEST(ConvSigmoidAvgPool, Gradcheck) {
-  use_fast_kernels();
+  const KernelsGuard fast(KernelSet::fast);
   Generator gen(8);
   for (const Case& c : {kCases[3], kCases[4], kCases[5]}) {
     const GradcheckResult result = gradcheck(
@@ -144,11 +138,10 @@ TEST(ConvSigmoidAvgPool, Gradcheck) {
         {randn(c.x, gen, true), randn(c.w, gen, true), randn({c.w[0]}, gen, true)});
     EXPECT_TRUE(result.passed()) << describe(c) << " worst " << result.max_abs_error();
   }
-  use_naive_kernels();
 }
 
 TEST(ConvMaxPool, Gradcheck) {
-  use_fast_kernels();
+  const KernelsGuard fast(KernelSet::fast);
   Generator gen(12);
   for (const Case& c : {kCases[3], kCases[4], kCases[5]}) {
     // eps 1e-3: with these values no central difference moves one output past another in
@@ -161,11 +154,10 @@ TEST(ConvMaxPool, Gradcheck) {
         GradcheckOptions{.eps = 1e-3});
     EXPECT_TRUE(result.passed()) << describe(c) << " worst " << result.max_abs_error();
   }
-  use_naive_kernels();
 }
 
 TEST(ConvSigmoidAvgPool, WithoutBiasWithoutGradAndAnEmptyBatch) {
-  use_fast_kernels();
+  const KernelsGuard fast(KernelSet::fast);
   Generator gen(9);
   const Tensor x = randn({2, 1, 6, 6}, gen), w = randn({3, 1, 3, 3}, gen);
   const Tensor out = conv2d_sigmoid_avg_pool2d(x, w, Tensor(), {1, 1}, {1, 1}, {2, 2});
@@ -177,7 +169,6 @@ TEST(ConvSigmoidAvgPool, WithoutBiasWithoutGradAndAnEmptyBatch) {
                                       {1, 1}, {2, 2}, {2, 2})
                 .shape(),
             (Shape{0, 6, 14, 14}));
-  use_naive_kernels();
 }
 
 TEST(ConvSigmoidAvgPool, RefusesShapesThatCannotWorkNamingThem) {

@@ -2,8 +2,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdint>
-#include <cstring>
 #include <limits>
 #include <numeric>
 #include <span>
@@ -14,10 +12,13 @@
 #include "byo/gemm.h"
 #include "byo/gradcheck.h"
 #include "byo/pool_fast.h"
+#include "support/arrays.h"
 #include "support/tensors.h"
 
 namespace byo {
 namespace {
+
+using test::bits;
 
 struct Case {
   Shape x;
@@ -49,13 +50,6 @@ std::vector<float> tied_values(int64_t size, Generator& gen) {
   std::vector<float> v(static_cast<size_t>(size));
   for (float& x : v) x = std::round(static_cast<float>(gen.uniform(-2.0, 2.0)) * 4.0f) / 4.0f;
   return v;
-}
-
-// The bits of each float: EXPECT_EQ on floats would take −0 for +0.
-std::vector<uint32_t> bits(const std::vector<float>& v) {
-  std::vector<uint32_t> out(v.size());
-  std::memcpy(out.data(), v.data(), v.size() * sizeof(float));
-  return out;
 }
 
 // Max pooling's outputs agree when they are equal or both NaN (NaN wins a window).

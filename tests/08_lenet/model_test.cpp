@@ -6,6 +6,7 @@
 
 #include "byo/check.h"
 #include "byo/conv.h"
+#include "byo/fast_kernels.h"
 #include "byo/gemm.h"
 #include "byo/models/lenet.h"
 #include "byo/ops.h"
@@ -105,7 +106,7 @@ TEST(LeNet5, VariantNames) {
 TEST(LeNet5, PoolingBeforeReLUChangesNoBit) {
   for (const bool fast : {false, true}) {
     SCOPED_TRACE(fast ? "fast kernels" : "naive kernels");
-    fast ? use_fast_kernels() : use_naive_kernels();
+    const KernelsGuard tables(fast ? KernelSet::fast : KernelSet::naive);
     Generator gen(4);
     LeNet5 model(LeNetVariant::modern, gen);
     model.conv1->bias.data().copy_(
@@ -132,7 +133,6 @@ TEST(LeNet5, PoolingBeforeReLUChangesNoBit) {
     EXPECT_EQ(ours.data().to_vector(), textbook.data().to_vector());
     EXPECT_EQ(our_grads, gradients(textbook, labels));
   }
-  use_naive_kernels();
 }
 
 // An empty batch is legal, as in PyTorch: ten logits for each of no images, through the

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,17 @@ inline void expect_close(const NDArray& actual, const NDArray& expected, Toleran
 inline void expect_close(const NDArray& a, const std::vector<float>& expected, float atol = 1e-5f) {
   expect_close(a.to_vector(), expected, Tolerance{atol, 0.0});
 }
+
+/// @brief The floats of `v` as bits, to compare exactly: EXPECT_EQ on floats takes −0 for
+///        +0 and never finds a NaN equal to itself; on bits, equal means the same float.
+inline std::vector<uint32_t> bits(const std::vector<float>& v) {
+  std::vector<uint32_t> out(v.size());
+  if (!v.empty()) std::memcpy(out.data(), v.data(), v.size() * sizeof(float));
+  return out;
+}
+
+/// @brief The floats of `a` in row-major order, as bits.
+inline std::vector<uint32_t> bits(const NDArray& a) { return bits(a.to_vector()); }
 
 /// @brief A reference array as an NDArray of its shape.
 inline NDArray to_ndarray(const ReferenceArray& array) {
