@@ -91,6 +91,8 @@ Tensor LeNet5::run(const Tensor& input, LeNetActivations* keep) {
 }
 
 Tensor LeNet5::conv_block(nn::Conv2d& conv, nn::Module& act, const Tensor& x, Tensor* maps) {
+  // The fused op below never writes the activated maps, so forward_all computes them apart:
+  // one more convolution, for a caller who wants to look at them.
   if (maps) *maps = act.forward(conv.forward(x));
   // The convolution and the pooling run as one op, a chunk of images at a time, so that
   // the convolution's output never leaves the cache (byo/fused.h); the same bits as conv,
