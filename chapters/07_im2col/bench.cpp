@@ -229,7 +229,8 @@ int main(int argc, char** argv) {
                         {"packed", byo::gemm_packed},
                         {"parallel", byo::gemm_parallel}};
   // LeNet at batch 128, as GEMMs: conv1 forward is weight (6, 1·5·5) · col (25, 128·28·28),
-  // conv2 forward is (16, 6·5·5) · (150, 128·10·10), and fc1 (Linear 400→120) is
+  // conv2 forward is (16, 6·5·5) · (150, 128·10·10) (or one product per image, or per
+  // block of four, as conv_gemm.cpp makes them), and fc1 (Linear 400→120) is
   // x (128, 400) · Wᵀ with W stored (120, 400). The backward pass of a convolution is two
   // more GEMMs: grad_weight = grad_out (K, N·P·Q) · colᵀ, with col stored (C·R·S, N·P·Q),
   // and grad_col = weightᵀ · grad_out, with weight stored (K, C·R·S).
@@ -238,6 +239,8 @@ int main(int argc, char** argv) {
                                          {"1024", 1024, 1024, 1024, false},
                                          {"lenet_conv1", 6, 128 * 28 * 28, 25, false},
                                          {"lenet_conv2", 16, 128 * 10 * 10, 150, false},
+                                         {"lenet_conv2_1_image", 16, 10 * 10, 150, false},
+                                         {"lenet_conv2_4_images", 16, 4 * 10 * 10, 150, false},
                                          {"lenet_fc1", 128, 120, 400, true},
                                          {"lenet_conv1_dW", 6, 25, 128 * 28 * 28, true},
                                          {"lenet_conv1_dcol", 25, 128 * 28 * 28, 6, false, true},

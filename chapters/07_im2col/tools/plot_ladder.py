@@ -41,6 +41,8 @@ PROBLEM_TITLES = {
     "1024": "1024 × 1024 × 1024",
     "lenet_conv1": "LeNet conv1: M=6, N=100352, K=25",
     "lenet_conv2": "LeNet conv2: M=16, N=12800, K=150",
+    "lenet_conv2_1_image": "conv2, one image: M=16, N=100, K=150",
+    "lenet_conv2_4_images": "conv2, four images: M=16, N=400, K=150",
     "lenet_fc1": "LeNet fc1: M=128, N=120, K=400 (Bᵀ)",
     "lenet_conv1_dW": "conv1 grad weight: M=6, N=25, K=100352 (Bᵀ)",
     "lenet_conv1_dcol": "conv1 grad col: M=25, N=100352, K=6 (Aᵀ)",
