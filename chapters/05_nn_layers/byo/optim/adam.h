@@ -71,8 +71,6 @@ class Adam : public Optimizer {
  public:
   /// @brief Adam over `params`; checks 0 ≤ β < 1, ε ≥ 0, lr ≥ 0, λ ≥ 0.
   Adam(std::vector<Tensor> params, const AdamOptions& options);
-  /// @brief One update of every parameter that has a gradient.
-  void step() override;
   /// @brief "step.<i>" (a one-element array), "exp_avg.<i>" and "exp_avg_sq.<i>" for every
   ///        parameter updated so far.
   nn::StateDict state_dict() const override;
@@ -84,13 +82,17 @@ class Adam : public Optimizer {
  protected:
   /// @brief As the public constructor; `name` ("AdamW") prefixes errors.
   Adam(std::vector<Tensor> params, const AdamOptions& options, std::string name);
+  void prepare(size_t i, const NDArray& grad) override;
+  void update_elements(size_t i, const float* g, int64_t begin, int64_t end) override;
 
  private:
   // Per-parameter state, created on the parameter's first update.
   struct State {
     int64_t step = 0;
-    NDArray exp_avg;     // m
-    NDArray exp_avg_sq;  // v
+    NDArray exp_avg;                  // m
+    NDArray exp_avg_sq;               // v
+    float step_size = 0;              // η / (1 − β₁ᵗ), this step's
+    float bias_correction2_sqrt = 0;  // sqrt(1 − β₂ᵗ), this step's
   };
   AdamOptions options_;
   std::vector<State> state_;

@@ -32,10 +32,12 @@ class AdamW : public Adam {
  public:
   /// @brief AdamW over `params`; `options.weight_decay()` is the decoupled λ.
   AdamW(std::vector<Tensor> params, const AdamOptions& options);
-  /// @brief Decays every parameter that has a gradient by (1 − η·λ), then Adam's step.
-  void step() override;
   /// @brief The decoupled weight decay λ.
   double weight_decay() const { return weight_decay_; }
+
+ protected:
+  /// @brief Decays the elements by (1 − η·λ), then Adam's update of them.
+  void update_elements(size_t i, const float* g, int64_t begin, int64_t end) override;
 
  private:
   double weight_decay_;

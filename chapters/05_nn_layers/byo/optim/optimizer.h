@@ -43,8 +43,26 @@ class Optimizer {
   Optimizer& operator=(const Optimizer&) = delete;
 
   /// @brief Updates every parameter that has a gradient; parameters without one are
-  ///        skipped (they took no part in the last backward).
-  virtual void step() = 0;
+  ///        skipped (they took no part in the last backward). It is begin_step(), then
+  ///        update(i, 0, numel) for each parameter i with a gradient.
+  void step();
+
+  /// @name A step in pieces
+  /// An update is elementwise: element k of a parameter moves by its own gradient, its own
+  /// state (a momentum, two moments) and the step's scalars, never by its neighbours'. So
+  /// a step can be cut up. begin_step() does what happens once per parameter (creating
+  /// its state, counting its steps, Adam's bias corrections); update() then moves a range
+  /// of one parameter's elements. Ranges that cover every parameter with a gradient once,
+  /// in any order, give step()'s bits, and ranges that do not overlap may be updated by
+  /// several threads at once (chapter 7's DataParallel has each core update the elements
+  /// whose gradients it has just added up).
+  /// @{
+  /// @brief Starts a step: prepares every parameter that has a gradient now.
+  void begin_step();
+  /// @brief Updates elements [begin, end) of parameter `i`, which must have had a gradient
+  ///        at the last begin_step(). Refuses an index or a range out of bounds.
+  void update(size_t i, int64_t begin, int64_t end);
+  /// @}
   /// @brief Clears every parameter's gradient (as PyTorch's `set_to_none=True`).
   void zero_grad();
 
@@ -74,9 +92,18 @@ class Optimizer {
   ///        from 1 to 2^24, the range in which a float holds every count exactly.
   int64_t read_step_count(const std::string& name, const NDArray& value) const;
 
+  /// @brief begin_step()'s work for parameter `i`, whose gradient is `grad`.
+  virtual void prepare(size_t i, const NDArray& grad) = 0;
+  /// @brief update()'s work: the formula on elements [begin, end) of parameter `i`, `g`
+  ///        its gradient's floats (all of them, indexed as the parameter's).
+  virtual void update_elements(size_t i, const float* g, int64_t begin, int64_t end) = 0;
+
   std::vector<Tensor> params_;  ///< The parameters, in the order given.
   double lr_;
   std::string name_;  ///< "SGD" or "Adam", for messages.
+
+ private:
+  std::vector<char> prepared_;  // per parameter: had a gradient at the last begin_step()
 };
 
 }  // namespace byo::optim

@@ -85,8 +85,6 @@ class RMSprop : public Optimizer {
  public:
   /// @brief RMSprop over `params`; checks lr, α, ε, λ, μ ≥ 0.
   RMSprop(std::vector<Tensor> params, const RMSpropOptions& options);
-  /// @brief One update of every parameter that has a gradient.
-  void step() override;
   /// @brief "step.<i>" and "square_avg.<i>", plus "momentum_buffer.<i>" (μ > 0) and
   ///        "grad_avg.<i>" (centred), for every parameter updated so far.
   nn::StateDict state_dict() const override;
@@ -94,6 +92,10 @@ class RMSprop : public Optimizer {
   void load_state_dict(const nn::StateDict& state) override;
   /// @brief The settings (the learning rate lives in Optimizer::lr()).
   const RMSpropOptions& options() const { return options_; }
+
+ protected:
+  void prepare(size_t i, const NDArray& grad) override;
+  void update_elements(size_t i, const float* g, int64_t begin, int64_t end) override;
 
  private:
   // Per-parameter state, created on the parameter's first update.

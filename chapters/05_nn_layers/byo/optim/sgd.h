@@ -72,8 +72,6 @@ class SGD : public Optimizer {
  public:
   /// @brief SGD over `params`; checks the options (lr ≥ 0, μ ≥ 0, λ ≥ 0, Nesterov's needs).
   SGD(std::vector<Tensor> params, const SGDOptions& options);
-  /// @brief One update of every parameter that has a gradient.
-  void step() override;
   /// @brief "momentum_buffer.<i>" for every parameter that has one.
   nn::StateDict state_dict() const override;
   /// @brief Restores the momentum buffers of state_dict().
@@ -81,9 +79,14 @@ class SGD : public Optimizer {
   /// @brief The settings (the learning rate lives in Optimizer::lr()).
   const SGDOptions& options() const { return options_; }
 
+ protected:
+  void prepare(size_t i, const NDArray& grad) override;
+  void update_elements(size_t i, const float* g, int64_t begin, int64_t end) override;
+
  private:
   SGDOptions options_;
   std::vector<NDArray> momentum_buffers_;  // one per parameter; undefined until first used
+  std::vector<char> first_;                // per parameter: this step made its buffer
 };
 
 }  // namespace byo::optim

@@ -24,48 +24,46 @@ Adam::Adam(std::vector<Tensor> params, const AdamOptions& options, std::string n
       << " must be a finite number of 0 or more";
 }
 
-void Adam::step() {
-  const double beta1 = options_.beta1();
-  const double beta2 = options_.beta2();
+void Adam::prepare(size_t i, const NDArray& grad) {
+  State& s = state_[i];
+  if (s.step == 0) {
+    s.exp_avg = NDArray::zeros(grad.shape());
+    s.exp_avg_sq = NDArray::zeros(grad.shape());
+  }
+  ++s.step;
+  // The bias corrections in double, as PyTorch computes them in Python floats.
+  const double bias_correction1 = 1.0 - std::pow(options_.beta1(), static_cast<double>(s.step));
+  const double bias_correction2 = 1.0 - std::pow(options_.beta2(), static_cast<double>(s.step));
+  s.step_size = static_cast<float>(lr_ / bias_correction1);
+  s.bias_correction2_sqrt = static_cast<float>(std::sqrt(bias_correction2));
+}
+
+void Adam::update_elements(size_t i, const float* g_in, int64_t begin, int64_t end) {
   // The scalars are rounded to float once, from the double values, as PyTorch passes
   // Python floats to its float32 kernels.
-  const auto b1 = static_cast<float>(beta1);
-  const auto b2 = static_cast<float>(beta2);
-  const auto one_minus_b1 = static_cast<float>(1.0 - beta1);
-  const auto one_minus_b2 = static_cast<float>(1.0 - beta2);
+  const auto b1 = static_cast<float>(options_.beta1());
+  const auto b2 = static_cast<float>(options_.beta2());
+  const auto one_minus_b1 = static_cast<float>(1.0 - options_.beta1());
+  const auto one_minus_b2 = static_cast<float>(1.0 - options_.beta2());
   const auto eps = static_cast<float>(options_.eps());
   const auto weight_decay = static_cast<float>(options_.weight_decay());
+  const State& s = state_[i];
+  const float step_size = s.step_size;
+  const float bias_correction2_sqrt = s.bias_correction2_sqrt;
 
-  for (size_t i = 0; i < params_.size(); ++i) {
-    const NDArray grad = grad_of(i);
-    if (!grad.defined()) continue;
-    State& s = state_[i];
-    if (s.step == 0) {
-      s.exp_avg = NDArray::zeros(grad.shape());
-      s.exp_avg_sq = NDArray::zeros(grad.shape());
-    }
-    ++s.step;
-    // The bias corrections in double, as PyTorch computes them in Python floats.
-    const double bias_correction1 = 1.0 - std::pow(beta1, static_cast<double>(s.step));
-    const double bias_correction2 = 1.0 - std::pow(beta2, static_cast<double>(s.step));
-    const auto step_size = static_cast<float>(lr_ / bias_correction1);
-    const auto bias_correction2_sqrt = static_cast<float>(std::sqrt(bias_correction2));
-
-    // __restrict: the four arrays never overlap, so the compiler may run the loop 8 floats
-    // at a time (one square root and one division per vector, not per float).
-    float* __restrict p = params_[i].data().data();
-    const float* __restrict g = grad.data();
-    float* __restrict m = s.exp_avg.data();
-    float* __restrict v = s.exp_avg_sq.data();
-    const int64_t n = grad.numel();
-    for (int64_t k = 0; k < n; ++k) {
-      float d = g[k];
-      if (weight_decay != 0.0f) d += weight_decay * p[k];
-      m[k] = m[k] * b1 + one_minus_b1 * d;
-      v[k] = v[k] * b2 + one_minus_b2 * d * d;
-      const float denom = std::sqrt(v[k]) / bias_correction2_sqrt + eps;
-      p[k] -= step_size * m[k] / denom;
-    }
+  // __restrict: the four arrays never overlap, so the compiler may run the loop 8 floats
+  // at a time (one square root and one division per vector, not per float).
+  float* __restrict p = params_[i].data().data();
+  const float* __restrict g = g_in;
+  float* __restrict m = s.exp_avg.data();
+  float* __restrict v = s.exp_avg_sq.data();
+  for (int64_t k = begin; k < end; ++k) {
+    float d = g[k];
+    if (weight_decay != 0.0f) d += weight_decay * p[k];
+    m[k] = m[k] * b1 + one_minus_b1 * d;
+    v[k] = v[k] * b2 + one_minus_b2 * d * d;
+    const float denom = std::sqrt(v[k]) / bias_correction2_sqrt + eps;
+    p[k] -= step_size * m[k] / denom;
   }
 }
 

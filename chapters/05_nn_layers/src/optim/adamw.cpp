@@ -22,17 +22,14 @@ AdamW::AdamW(std::vector<Tensor> params, const AdamOptions& options)
     : Adam(std::move(params), without_decay(options), "AdamW"),
       weight_decay_(options.weight_decay()) {}
 
-void AdamW::step() {
+void AdamW::update_elements(size_t i, const float* g, int64_t begin, int64_t end) {
   // The factor in float, rounded once from the double product, as PyTorch's mul_(1 - lr·λ).
   const auto keep = static_cast<float>(1.0 - lr_ * weight_decay_);
   if (weight_decay_ != 0.0) {
-    for (size_t i = 0; i < params_.size(); ++i) {
-      if (!params_[i].grad().defined()) continue;  // as Adam: no gradient, no update
-      float* p = params_[i].data().data();
-      for (int64_t k = 0; k < params_[i].numel(); ++k) p[k] *= keep;
-    }
+    float* p = params_[i].data().data();
+    for (int64_t k = begin; k < end; ++k) p[k] *= keep;
   }
-  Adam::step();
+  Adam::update_elements(i, g, begin, end);
 }
 
 }  // namespace byo::optim

@@ -37,6 +37,38 @@ void Optimizer::zero_grad() {
   for (Tensor& p : params_) p.zero_grad();
 }
 
+void Optimizer::step() {
+  begin_step();
+  for (size_t i = 0; i < params_.size(); ++i) {
+    if (prepared_[i]) update(i, 0, params_[i].numel());
+  }
+}
+
+void Optimizer::begin_step() {
+  prepared_.assign(params_.size(), 0);
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const NDArray grad = grad_of(i);
+    if (!grad.defined()) continue;
+    prepare(i, grad);
+    prepared_[i] = 1;
+  }
+}
+
+void Optimizer::update(size_t i, int64_t begin, int64_t end) {
+  BYO_CHECK(i < params_.size()) << name_ << ": update of parameter " << i << ", but there are "
+                                << params_.size();
+  BYO_CHECK(0 <= begin && begin <= end && end <= params_[i].numel())
+      << name_ << ": update of elements [" << begin << ", " << end << ") of parameter " << i
+      << ", which has " << params_[i].numel();
+  BYO_CHECK(i < prepared_.size() && prepared_[i])
+      << name_ << ": update of parameter " << i
+      << ", which had no gradient at the last begin_step() (or begin_step() was not called)";
+  const NDArray grad = grad_of(i);
+  BYO_CHECK(grad.defined()) << name_ << ": update of parameter " << i
+                            << ", whose gradient was cleared after begin_step()";
+  update_elements(i, grad.data(), begin, end);
+}
+
 void Optimizer::set_lr(double lr) {
   BYO_CHECK(std::isfinite(lr) && lr >= 0.0)
       << name_ << ": learning rate " << lr << " must be a finite number of 0 or more";

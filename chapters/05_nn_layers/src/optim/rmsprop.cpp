@@ -21,7 +21,18 @@ RMSprop::RMSprop(std::vector<Tensor> params, const RMSpropOptions& options)
       << "RMSprop: momentum " << options.momentum() << " must be a finite number of 0 or more";
 }
 
-void RMSprop::step() {
+void RMSprop::prepare(size_t i, const NDArray& grad) {
+  State& s = state_[i];
+  if (s.step == 0) {
+    s.square_avg = NDArray::zeros(grad.shape());
+    if (static_cast<float>(options_.momentum()) > 0.0f)
+      s.momentum_buffer = NDArray::zeros(grad.shape());
+    if (options_.centered()) s.grad_avg = NDArray::zeros(grad.shape());
+  }
+  ++s.step;
+}
+
+void RMSprop::update_elements(size_t i, const float* g, int64_t begin, int64_t end) {
   // float, as PyTorch's float32 kernels; the scalars are rounded once, here.
   const auto lr = static_cast<float>(lr_);
   const auto alpha = static_cast<float>(options_.alpha());
@@ -31,38 +42,27 @@ void RMSprop::step() {
   const auto momentum = static_cast<float>(options_.momentum());
   const bool centered = options_.centered();
 
-  for (size_t i = 0; i < params_.size(); ++i) {
-    const NDArray grad = grad_of(i);
-    if (!grad.defined()) continue;
-    State& s = state_[i];
-    if (s.step == 0) {
-      s.square_avg = NDArray::zeros(grad.shape());
-      if (momentum > 0.0f) s.momentum_buffer = NDArray::zeros(grad.shape());
-      if (centered) s.grad_avg = NDArray::zeros(grad.shape());
+  const State& s = state_[i];
+  float* p = params_[i].data().data();
+  float* v = s.square_avg.data();
+  float* b = momentum > 0.0f ? s.momentum_buffer.data() : nullptr;
+  float* a = centered ? s.grad_avg.data() : nullptr;
+  for (int64_t k = begin; k < end; ++k) {
+    float d = g[k];
+    if (weight_decay != 0.0f) d += weight_decay * p[k];
+    v[k] = v[k] * alpha + one_minus_alpha * d * d;
+    float denom;
+    if (a != nullptr) {
+      a[k] = a[k] * alpha + one_minus_alpha * d;
+      denom = std::sqrt(v[k] - a[k] * a[k]) + eps;
+    } else {
+      denom = std::sqrt(v[k]) + eps;
     }
-    ++s.step;
-    float* p = params_[i].data().data();
-    const float* g = grad.data();
-    float* v = s.square_avg.data();
-    float* b = momentum > 0.0f ? s.momentum_buffer.data() : nullptr;
-    float* a = centered ? s.grad_avg.data() : nullptr;
-    for (int64_t k = 0; k < grad.numel(); ++k) {
-      float d = g[k];
-      if (weight_decay != 0.0f) d += weight_decay * p[k];
-      v[k] = v[k] * alpha + one_minus_alpha * d * d;
-      float denom;
-      if (a != nullptr) {
-        a[k] = a[k] * alpha + one_minus_alpha * d;
-        denom = std::sqrt(v[k] - a[k] * a[k]) + eps;
-      } else {
-        denom = std::sqrt(v[k]) + eps;
-      }
-      if (b != nullptr) {
-        b[k] = b[k] * momentum + d / denom;
-        p[k] -= lr * b[k];
-      } else {
-        p[k] -= lr * d / denom;
-      }
+    if (b != nullptr) {
+      b[k] = b[k] * momentum + d / denom;
+      p[k] -= lr * b[k];
+    } else {
+      p[k] -= lr * d / denom;
     }
   }
 }

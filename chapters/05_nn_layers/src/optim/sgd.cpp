@@ -9,7 +9,8 @@ namespace byo::optim {
 SGD::SGD(std::vector<Tensor> params, const SGDOptions& options)
     : Optimizer(std::move(params), options.lr(), "SGD"),
       options_(options),
-      momentum_buffers_(params_.size()) {
+      momentum_buffers_(params_.size()),
+      first_(params_.size()) {
   BYO_CHECK(std::isfinite(options.momentum()) && options.momentum() >= 0.0)
       << "SGD: momentum " << options.momentum() << " must be a finite number of 0 or more";
   BYO_CHECK(std::isfinite(options.weight_decay()) && options.weight_decay() >= 0.0)
@@ -19,32 +20,31 @@ SGD::SGD(std::vector<Tensor> params, const SGDOptions& options)
       << options.momentum() << ", dampening " << options.dampening() << ")";
 }
 
-void SGD::step() {
+void SGD::prepare(size_t i, const NDArray& grad) {
+  // PyTorch's buffer starts as the first gradient itself, not as μ·0 + (1 − τ)·g.
+  first_[i] = !momentum_buffers_[i].defined();
+  if (options_.momentum() != 0.0 && first_[i]) momentum_buffers_[i] = NDArray::empty(grad.shape());
+}
+
+void SGD::update_elements(size_t i, const float* g, int64_t begin, int64_t end) {
   // float, as PyTorch's float32 kernels compute; the scalars are rounded once, here.
   const auto lr = static_cast<float>(lr_);
   const auto momentum = static_cast<float>(options_.momentum());
   const auto one_minus_dampening = static_cast<float>(1.0 - options_.dampening());
   const auto weight_decay = static_cast<float>(options_.weight_decay());
   const bool nesterov = options_.nesterov();
+  const bool first = first_[i] != 0;
 
-  for (size_t i = 0; i < params_.size(); ++i) {
-    const NDArray grad = grad_of(i);
-    if (!grad.defined()) continue;
-    float* p = params_[i].data().data();
-    const float* g = grad.data();
-    const int64_t n = grad.numel();
-    const bool first = !momentum_buffers_[i].defined();
-    if (momentum != 0.0f && first) momentum_buffers_[i] = NDArray::empty(grad.shape());
-    float* buf = momentum != 0.0f ? momentum_buffers_[i].data() : nullptr;
-    for (int64_t k = 0; k < n; ++k) {
-      float d = g[k];
-      if (weight_decay != 0.0f) d += weight_decay * p[k];
-      if (buf != nullptr) {
-        buf[k] = first ? d : momentum * buf[k] + one_minus_dampening * d;
-        d = nesterov ? d + momentum * buf[k] : buf[k];
-      }
-      p[k] -= lr * d;
+  float* p = params_[i].data().data();
+  float* buf = momentum != 0.0f ? momentum_buffers_[i].data() : nullptr;
+  for (int64_t k = begin; k < end; ++k) {
+    float d = g[k];
+    if (weight_decay != 0.0f) d += weight_decay * p[k];
+    if (buf != nullptr) {
+      buf[k] = first ? d : momentum * buf[k] + one_minus_dampening * d;
+      d = nesterov ? d + momentum * buf[k] : buf[k];
     }
+    p[k] -= lr * d;
   }
 }
 
