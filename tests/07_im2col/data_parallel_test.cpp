@@ -17,48 +17,16 @@
 #include "byo/nn/batchnorm.h"
 #include "byo/nn/conv.h"
 #include "byo/ops.h"
+#include "small_net.h"
 
 namespace byo {
 namespace {
 
-// The two kinds of LeNet: ReLU and max pooling, or sigmoid and average pooling.
-enum class Kind { modern, classic };
-
-// conv, activation, pool, conv, activation, flatten, linear: every seam's kernels, and
-// weights from `seed`.
-std::unique_ptr<nn::Module> make_net(Kind kind, uint64_t seed) {
-  Generator gen(seed);
-  const auto activation = [kind]() -> std::shared_ptr<nn::Module> {
-    if (kind == Kind::modern) return std::make_shared<nn::ReLU>();
-    return std::make_shared<nn::Sigmoid>();
-  };
-  std::shared_ptr<nn::Module> pool = std::make_shared<nn::MaxPool2d>(2);
-  if (kind == Kind::classic) pool = std::make_shared<nn::AvgPool2d>(2);
-  auto net = std::make_unique<nn::Sequential>(
-      std::make_shared<nn::Conv2d>(nn::Conv2dOptions(1, 6, 3).padding(1), gen), activation(), pool,
-      std::make_shared<nn::Conv2d>(nn::Conv2dOptions(6, 8, 3), gen), activation(),
-      std::make_shared<nn::Flatten>(),
-      std::make_shared<nn::Linear>(nn::LinearOptions(128, 10), gen));
-  return net;
-}
-
-DataParallel data_parallel(nn::Module& model, Kind kind, int shards) {
-  return DataParallel(model, shards, [kind] { return make_net(kind, 99); });
-}
-
-// `n` random images and labels 0..9.
-data::Batch random_batch(int64_t n, uint64_t seed) {
-  Generator gen(seed);
-  std::vector<float> labels;
-  for (int64_t i = 0; i < n; ++i) labels.push_back(static_cast<float>((i * 7 + seed) % 10));
-  return {randn({n, 1, 12, 12}, gen), Tensor(NDArray::from_vector(labels, {n}))};
-}
-
-std::vector<std::vector<float>> gradients(const nn::Module& model) {
-  std::vector<std::vector<float>> out;
-  for (const Tensor& p : model.parameters()) out.push_back(p.grad().data().to_vector());
-  return out;
-}
+using test::data_parallel;
+using test::gradients;
+using test::Kind;
+using test::make_net;
+using test::random_batch;
 
 // The batch through the model in one piece: the step DataParallel replaces.
 std::vector<std::vector<float>> one_pass_gradients(Kind kind, const data::Batch& b, double& loss) {

@@ -13,7 +13,10 @@
 ///                  └─ shard 1 (n₁ images) ─▶ replica 1  forward, backward ─▶ ∇₁ ─┴─▶ ∇₀ + ∇₁
 ///
 /// A core runs its whole shard with one-thread kernels, on activations that stay in its own
-/// caches; the cores meet once, to add the gradients. Shard s's loss is its mean
+/// caches; the cores meet once, to add the gradients. The replicas compute with the model's
+/// own weights (shared, not copied: nothing writes them until every shard is done), and
+/// train_step() has each core then update the slice of the weights whose gradients it
+/// added, so no core waits while another runs the optimiser. Shard s's loss is its mean
 /// cross-entropy times nₛ/n, so the sum is the gradient of the batch's mean loss:
 ///
 ///     ∇ (1/n) Σᵢ ℓᵢ  =  Σₛ (nₛ/n) ∇ (1/nₛ) Σ_{i ∈ s} ℓᵢ
@@ -31,14 +34,16 @@
 
 #include "byo/data/dataset.h"
 #include "byo/nn/module.h"
+#include "byo/optim/optimizer.h"
 #include "byo/tensor.h"
 
 namespace byo {
 
 /// @brief What one step measured on its batch.
 struct StepResult {
-  double loss = 0;      ///< The batch's mean cross-entropy.
-  int64_t correct = 0;  ///< Images whose largest logit is at their label.
+  double loss = 0;       ///< The batch's mean cross-entropy.
+  int64_t correct = 0;   ///< Images whose largest logit is at their label.
+  bool updated = false;  ///< train_step(): the optimiser ran (not if the loss was not finite).
 };
 
 /// @brief How many rows of `logits` (N, classes) have their largest value at `labels` (N).
@@ -54,12 +59,13 @@ int64_t count_correct(const Tensor& logits, const Tensor& labels);
 ///       optimizer.step();                                       // on the model alone
 ///     }
 ///
-/// The optimiser knows the model only: the replicas take a copy of its weights at the start
-/// of every step. With one shard (or a batch of one image) it is the plain step: forward,
-/// cross_entropy, backward on the model. A DataLoader iterator's `indices()` let each shard
-/// load its own examples: `parallel.forward_backward(loader.dataset(), it.indices())`.
-/// Models with buffers (BatchNorm's running statistics) are refused: each replica would
-/// update its own.
+/// or, the last two lines in one, with the update shared between the cores:
+/// `parallel.train_step(batch, optimizer)`. The optimiser knows the model only: the
+/// replicas read the model's weights. With one shard (or a batch of one image) it is the
+/// plain step: forward, cross_entropy, backward on the model. A DataLoader iterator's `indices()`
+/// let each shard load its own examples: `parallel.forward_backward(loader.dataset(),
+/// it.indices())`. Models with buffers (BatchNorm's running statistics) are refused: each replica
+/// would update its own.
 class DataParallel {
  public:
   /// @brief Builds a model of the same architecture as the one trained (its weights do not
@@ -85,22 +91,42 @@ class DataParallel {
   StepResult forward_backward(const data::Dataset& dataset, std::span<const int64_t> indices,
                               int threads = 0);
 
+  /// @brief forward_backward(batch), then `optimizer.step()`, with the same bits, but each
+  ///        thread updates the elements whose gradients it has just added up.
+  ///
+  /// `optimizer` must train the model's parameters, in the order of `model.parameters()`.
+  /// If the batch's loss is not finite (NaN or infinite) the optimiser does not run, so the
+  /// weights stay as they were, and `updated` is false; the gradients are left in the
+  /// model, as forward_backward() leaves them.
+  StepResult train_step(const data::Batch& batch, optim::Optimizer& optimizer, int threads = 0);
+
+  /// @brief The same for the batch of `dataset`'s examples `indices`, each shard loaded by
+  ///        the thread that trains it, as forward_backward(dataset, indices) does.
+  StepResult train_step(const data::Dataset& dataset, std::span<const int64_t> indices,
+                        optim::Optimizer& optimizer, int threads = 0);
+
   /// @brief The number of shards a batch is cut into (fewer if it has fewer images).
   int shards() const { return shards_; }
 
  private:
   // Examples [begin, end) of the batch.
   using ShardLoader = std::function<data::Batch(int64_t begin, int64_t end)>;
-  // Both forward_backward: a batch of n examples, loaded shard by shard by `load`.
-  StepResult step(int64_t n, const ShardLoader& load, int threads);
+  // Every public step: a batch of n examples, loaded shard by shard by `load`, and then
+  // the update of `optimizer` if there is one.
+  StepResult step(int64_t n, const ShardLoader& load, int threads, optim::Optimizer* optimizer);
+  // Checks that `optimizer` trains params_, in that order.
+  void check_trains_model(const optim::Optimizer& optimizer) const;
+  // Points every replica's parameters at the model's values, wherever they are now.
+  void share_weights();
   // Shard s of `count` shards of a batch of n, on the model (s = 0) or replica s.
   double run_shard(int s, int count, int64_t n, const ShardLoader& load, int64_t& correct);
   // A parameter the model's own shard left without a gradient (it took no part) takes the
   // first replica's that has one.
   void adopt_lone_gradients(int count);
   // The model's gradients += replica 1's + ... + replica count−1's, element by element in
-  // that order: this thread, `member` of `members`, adds its share of the elements.
-  void add_replica_gradients(int count, int member, int members);
+  // that order, over this thread's slice of the elements (`member` of `members`); then,
+  // with an `optimizer` (whose begin_step() has run), the update of that slice.
+  void add_and_update(int count, int member, int members, optim::Optimizer* optimizer);
   // Brings the model's weights into this core's caches, ready for the optimiser to write.
   void claim_weights() const;
 

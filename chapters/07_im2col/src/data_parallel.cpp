@@ -3,6 +3,7 @@
 #include "byo/data_parallel.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <utility>
 
@@ -63,6 +64,41 @@ void check_batch(const data::Batch& batch, int64_t n) {
       << " and labels " << (labels.defined() ? shape_str(labels.shape()) : "undefined");
 }
 
+// Shard [begin, end) of a loaded batch, after checking it.
+std::function<data::Batch(int64_t, int64_t)> slices_of(const data::Batch& batch) {
+  const Tensor& images = batch.images;
+  BYO_CHECK(images.defined() && images.dim() >= 1 && images.size(0) > 0)
+      << "DataParallel: a batch needs images (N, ...) with N ≥ 1, got "
+      << (images.defined() ? shape_str(images.shape()) : "undefined images");
+  check_batch(batch, images.size(0));
+  return [&batch](int64_t begin, int64_t end) -> data::Batch {
+    return {Tensor(batch.images.data().slice(0, begin, end)),
+            Tensor(batch.labels.data().slice(0, begin, end))};
+  };
+}
+
+// Shard [begin, end) of the batch of `dataset`'s examples `indices`, loaded when asked.
+std::function<data::Batch(int64_t, int64_t)> loads_of(const data::Dataset& dataset,
+                                                      std::span<const int64_t> indices) {
+  BYO_CHECK(!indices.empty()) << "DataParallel: a batch of no examples";
+  return [&dataset, indices](int64_t begin, int64_t end) {
+    return dataset.get_batch(
+        indices.subspan(static_cast<size_t>(begin), static_cast<size_t>(end - begin)));
+  };
+}
+
+// The replicas' threads have read every weight, so each of its cache lines is now shared
+// with their cores, and the optimiser's first write to a line would wait for the others to
+// drop it: thousands of waits one after another (LeNet: the step took 50-70 µs instead of
+// 15-25). Asking for the lines for writing now starts those handovers together.
+void claim_for_writing([[maybe_unused]] const float* data, [[maybe_unused]] int64_t floats) {
+#if defined(__GNUC__)
+  const auto* bytes = reinterpret_cast<const char*>(data);
+  const int64_t size = floats * static_cast<int64_t>(sizeof(float));
+  for (int64_t b = 0; b < size; b += 64) __builtin_prefetch(bytes + b, 1);
+#endif
+}
+
 // The threads of the calling region (1 outside one); this thread is detail::this_thread().
 int team_size() {
 #ifdef _OPENMP
@@ -74,18 +110,27 @@ int team_size() {
 
 }  // namespace
 
-// The replicas' threads have read every weight, so each of its cache lines is now shared
-// with their cores, and the optimiser's first write to a line would wait for the others to
-// drop it: thousands of waits one after another (LeNet: the step took 50-70 µs instead of
-// 15-25). Asking for the lines for writing now starts those handovers together.
 void DataParallel::claim_weights() const {
-#if defined(__GNUC__)
-  for (const Tensor& p : params_) {
-    const auto* bytes = reinterpret_cast<const char*>(p.data().data());
-    const int64_t size = p.numel() * static_cast<int64_t>(sizeof(float));
-    for (int64_t b = 0; b < size; b += 64) __builtin_prefetch(bytes + b, 1);
+  for (const Tensor& p : params_) claim_for_writing(p.data().data(), p.numel());
+}
+
+void DataParallel::share_weights() {
+  for (const std::vector<Tensor>& mine : replica_params_) {
+    for (size_t i = 0; i < params_.size(); ++i) {
+      // impl(): the replica's parameter keeps its own gradient but takes the model's values.
+      if (mine[i].data().data() != params_[i].data().data())
+        mine[i].impl()->data = params_[i].data();
+    }
   }
-#endif
+}
+
+void DataParallel::check_trains_model(const optim::Optimizer& optimizer) const {
+  const std::vector<Tensor>& theirs = optimizer.parameters();
+  bool same = theirs.size() == params_.size();
+  for (size_t i = 0; same && i < params_.size(); ++i) same = theirs[i].impl() == params_[i].impl();
+  BYO_CHECK(same) << "DataParallel: train_step's optimiser has " << theirs.size()
+                  << " parameters that are not the model's " << params_.size()
+                  << " in the order of parameters(): build it from model.parameters()";
 }
 
 DataParallel::DataParallel(nn::Module& model, int shards, Factory make_replica)
@@ -116,11 +161,7 @@ void DataParallel::add_replica() {
 double DataParallel::run_shard(int s, int count, int64_t n, const ShardLoader& load,
                                int64_t& correct) {
   nn::Module& module = s == 0 ? model_ : *replicas_[static_cast<size_t>(s - 1)];
-  if (s > 0) {  // the model's weights as the optimiser left them; no gradient yet
-    const std::vector<Tensor>& mine = replica_params_[static_cast<size_t>(s - 1)];
-    for (size_t i = 0; i < params_.size(); ++i) {
-      std::copy_n(params_[i].data().data(), params_[i].numel(), mine[i].data().data());
-    }
+  if (s > 0) {  // the model's weights (share_weights), no gradient yet
     module.zero_grad();
     module.train(model_.is_training());
   }
@@ -150,7 +191,7 @@ void DataParallel::adopt_lone_gradients(int count) {
   }
 }
 
-void DataParallel::add_replica_gradients(int count, int member, int members) {
+void DataParallel::add_and_update(int count, int member, int members, optim::Optimizer* optimizer) {
   int64_t total = 0;
   for (const Tensor& p : params_) total += p.grad().defined() ? p.numel() : 0;
   // This thread's slice [first, last) of the parameters' elements, laid end to end.
@@ -164,6 +205,7 @@ void DataParallel::add_replica_gradients(int count, int member, int members) {
     const int64_t end = std::min(last - offset, params_[i].numel());
     offset += params_[i].numel();
     if (begin >= end) continue;
+    if (optimizer != nullptr) claim_for_writing(params_[i].data().data() + begin, end - begin);
     float* sum = grad.data().data();
     for (int s = 1; s < count; ++s) {
       const Tensor part = replica_params_[static_cast<size_t>(s - 1)][i].grad();
@@ -171,47 +213,57 @@ void DataParallel::add_replica_gradients(int count, int member, int members) {
       const float* g = part.data().data();
       for (int64_t k = begin; k < end; ++k) sum[k] += g[k];
     }
+    if (optimizer != nullptr) optimizer->update(i, begin, end);
   }
 }
 
 StepResult DataParallel::forward_backward(const data::Batch& batch, int threads) {
-  const Tensor& images = batch.images;
-  BYO_CHECK(images.defined() && images.dim() >= 1 && images.size(0) > 0)
-      << "DataParallel: a batch needs images (N, ...) with N ≥ 1, got "
-      << (images.defined() ? shape_str(images.shape()) : "undefined images");
-  check_batch(batch, images.size(0));
-  return step(
-      images.size(0),
-      [&batch](int64_t begin, int64_t end) -> data::Batch {
-        return {Tensor(batch.images.data().slice(0, begin, end)),
-                Tensor(batch.labels.data().slice(0, begin, end))};
-      },
-      threads);
+  const ShardLoader load = slices_of(batch);
+  return step(batch.images.size(0), load, threads, nullptr);
 }
 
 StepResult DataParallel::forward_backward(const data::Dataset& dataset,
                                           std::span<const int64_t> indices, int threads) {
-  BYO_CHECK(!indices.empty()) << "DataParallel: a batch of no examples";
-  return step(
-      static_cast<int64_t>(indices.size()),
-      [&dataset, indices](int64_t begin, int64_t end) {
-        return dataset.get_batch(
-            indices.subspan(static_cast<size_t>(begin), static_cast<size_t>(end - begin)));
-      },
-      threads);
+  return step(static_cast<int64_t>(indices.size()), loads_of(dataset, indices), threads, nullptr);
 }
 
-StepResult DataParallel::step(int64_t n, const ShardLoader& load, int threads) {
+StepResult DataParallel::train_step(const data::Batch& batch, optim::Optimizer& optimizer,
+                                    int threads) {
+  const ShardLoader load = slices_of(batch);
+  return step(batch.images.size(0), load, threads, &optimizer);
+}
+
+StepResult DataParallel::train_step(const data::Dataset& dataset, std::span<const int64_t> indices,
+                                    optim::Optimizer& optimizer, int threads) {
+  return step(static_cast<int64_t>(indices.size()), loads_of(dataset, indices), threads,
+              &optimizer);
+}
+
+StepResult DataParallel::step(int64_t n, const ShardLoader& load, int threads,
+                              optim::Optimizer* optimizer) {
   BYO_CHECK(threads >= 0) << "DataParallel: threads must be 0 (as many as are free) or more, got "
                           << threads;
+  if (optimizer != nullptr) check_trains_model(*optimizer);
   const int count = static_cast<int>(std::min<int64_t>(shards(), n));
   while (static_cast<int>(replicas_.size()) < count - 1) add_replica();
+  share_weights();
   std::vector<double> losses(static_cast<size_t>(count));
   std::vector<int64_t> correct(static_cast<size_t>(count));
   detail::RegionErrors errors;
   const auto run = [&](int s) {
     const auto i = static_cast<size_t>(s);
     errors.run([&] { losses[i] = run_shard(s, count, n, load, correct[i]); });
+  };
+  // Once every shard is done: the gradients' sum is complete once each thread adds its
+  // slice, and the update may start if the loss is finite.
+  bool update = false;
+  const auto prepare_update = [&] {
+    errors.run([&] { adopt_lone_gradients(count); });
+    double loss = 0;
+    for (const double l : losses) loss += l;
+    update = optimizer != nullptr && !errors.failed() && std::isfinite(loss);
+    if (update) errors.run([&] { optimizer->begin_step(); });
+    update = update && !errors.failed();
   };
   // Fewer threads than shards: the shards take turns, with the same bits.
   int team = threads > 0 ? std::min(threads, count) : count;
@@ -220,8 +272,9 @@ StepResult DataParallel::step(int64_t n, const ShardLoader& load, int threads) {
     // No parallel region: inside one, even of one thread, the kernels' own regions would
     // be nested ones, which start their threads afresh every time.
     for (int s = 0; s < count; ++s) run(s);
-    if (!errors.failed()) errors.run([&] { adopt_lone_gradients(count); });
-    if (!errors.failed()) add_replica_gradients(count, 0, 1);
+    if (!errors.failed()) prepare_update();
+    if (!errors.failed())
+      errors.run([&] { add_and_update(count, 0, 1, update ? optimizer : nullptr); });
   } else {
     bool ok = true;
 #pragma omp parallel num_threads(team)
@@ -230,15 +283,20 @@ StepResult DataParallel::step(int64_t n, const ShardLoader& load, int threads) {
       for (int s = 0; s < count; ++s) run(s);
 #pragma omp single
       {
-        if (!errors.failed()) errors.run([&] { adopt_lone_gradients(count); });
+        if (!errors.failed()) prepare_update();
         ok = !errors.failed();
       }
-      if (ok) add_replica_gradients(count, static_cast<int>(detail::this_thread()), team_size());
-      if (detail::this_thread() == 0) claim_weights();
+      const auto member = static_cast<int>(detail::this_thread());
+      if (ok) {
+        errors.run(
+            [&] { add_and_update(count, member, team_size(), update ? optimizer : nullptr); });
+      }
+      if (member == 0 && !update) claim_weights();  // for an optimiser that runs after
     }
   }
   errors.rethrow();
   StepResult result;
+  result.updated = update;
   for (int s = 0; s < count; ++s) {
     result.loss += losses[static_cast<size_t>(s)];
     result.correct += correct[static_cast<size_t>(s)];

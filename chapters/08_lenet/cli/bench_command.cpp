@@ -140,8 +140,7 @@ int run_bench(const BenchFlags& f) {
     for (auto it = batches.begin(); it != batches.end(); ++it) {
       ++steps;
       optimizer->zero_grad();
-      parallel.forward_backward(*train_set, it.indices());  // each shard loads its examples
-      optimizer->step();
+      parallel.train_step(*train_set, it.indices(), *optimizer);  // each shard loads its examples
     }
     const double s = timer.seconds();
     epoch_seconds.push_back(s);

@@ -226,10 +226,10 @@ class Run {
       const std::span<const int64_t> examples = it.indices();
 
       optimizer_->zero_grad();
-      const StepResult step = parallel_.forward_backward(loader_.dataset(), examples);
+      // Forward, backward and the optimiser's update; no update if the loss is not finite.
+      const StepResult step = parallel_.train_step(loader_.dataset(), examples, *optimizer_);
       const double loss_value = step.loss;
       if (!std::isfinite(loss_value)) return diverged(not_finite(loss_value) + at(epoch, b));
-      optimizer_->step();
 
       const auto n = static_cast<int64_t>(examples.size());
       tally.loss_sum += loss_value * static_cast<double>(n);
