@@ -115,5 +115,20 @@ TEST(OptimPieces, UpdateRefusesWhatItCannotDo) {
   EXPECT_EQ(adam.state_dict().size(), 6u);  // step, exp_avg, exp_avg_sq of parameters 0 and 2
 }
 
+// A gradient of the wrong shape (set behind set_grad's back) is refused before any
+// parameter's state moves: Adam's step counts stay in step with its updates.
+TEST(OptimPieces, ABadGradientChangesNothing) {
+  std::vector<Tensor> params = make_params();
+  optim::Adam adam(params, optim::AdamOptions(0.01));
+  set_gradients(params, 0);
+  adam.step();
+  const auto before = snapshot(params, adam);
+  set_gradients(params, 2);
+  params[2].impl()->grad = NDArray::zeros({3});
+  EXPECT_THROW(adam.step(), Error);
+  EXPECT_THROW(adam.begin_step(), Error);
+  EXPECT_EQ(snapshot(params, adam), before);
+}
+
 }  // namespace
 }  // namespace byo

@@ -59,13 +59,13 @@ int64_t count_correct(const Tensor& logits, const Tensor& labels);
 ///       optimizer.step();                                       // on the model alone
 ///     }
 ///
-/// or, the last two lines in one, with the update shared between the cores:
-/// `parallel.train_step(batch, optimizer)`. The optimiser knows the model only: the
-/// replicas read the model's weights. With one shard (or a batch of one image) it is the
-/// plain step: forward, cross_entropy, backward on the model. A DataLoader iterator's `indices()`
-/// let each shard load its own examples: `parallel.forward_backward(loader.dataset(),
-/// it.indices())`. Models with buffers (BatchNorm's running statistics) are refused: each replica
-/// would update its own.
+/// `parallel.train_step(batch, optimizer)` does the last two lines in one, and shares the
+/// update between the cores. The optimiser knows the model only; the replicas read its
+/// weights. With one shard (or a batch of one image) it is the plain step: forward,
+/// cross_entropy, backward on the model. A DataLoader iterator's `indices()` let each
+/// shard load its own examples: `parallel.forward_backward(loader.dataset(), it.indices())`.
+/// Models with buffers (BatchNorm's running statistics) are refused: each replica would
+/// update its own.
 class DataParallel {
  public:
   /// @brief Builds a model of the same architecture as the one trained (its weights do not

@@ -205,7 +205,9 @@ void DataParallel::add_and_update(int count, int member, int members, optim::Opt
     const int64_t end = std::min(last - offset, params_[i].numel());
     offset += params_[i].numel();
     if (begin >= end) continue;
-    if (optimizer != nullptr) claim_for_writing(params_[i].data().data() + begin, end - begin);
+    if (optimizer != nullptr && members > 1) {
+      claim_for_writing(params_[i].data().data() + begin, end - begin);
+    }
     float* sum = grad.data().data();
     for (int s = 1; s < count; ++s) {
       const Tensor part = replica_params_[static_cast<size_t>(s - 1)][i].grad();

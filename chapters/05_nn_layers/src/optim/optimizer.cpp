@@ -45,11 +45,13 @@ void Optimizer::step() {
 }
 
 void Optimizer::begin_step() {
+  // Every gradient is checked before any state changes: a bad one changes nothing.
+  std::vector<NDArray> grads;
+  for (size_t i = 0; i < params_.size(); ++i) grads.push_back(grad_of(i));
   prepared_.assign(params_.size(), 0);
   for (size_t i = 0; i < params_.size(); ++i) {
-    const NDArray grad = grad_of(i);
-    if (!grad.defined()) continue;
-    prepare(i, grad);
+    if (!grads[i].defined()) continue;
+    prepare(i, grads[i]);
     prepared_[i] = 1;
   }
 }
