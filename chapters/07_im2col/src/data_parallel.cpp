@@ -41,8 +41,9 @@ void check_same_parameters(const nn::Module& model, const nn::Module& replica) {
         << shape_str(ours[i].second.shape()) << " is " << theirs[i].first << " "
         << shape_str(theirs[i].second.shape())
         << " in a replica: make_replica must build the same architecture";
-    BYO_CHECK(ours[i].second.data().data() != theirs[i].second.data().data())
-        << "DataParallel: a replica shares the model's " << ours[i].first
+    // Values may be shared (share_weights does it), a gradient may not.
+    BYO_CHECK(ours[i].second.impl() != theirs[i].second.impl())
+        << "DataParallel: a replica shares the model's tensor " << ours[i].first
         << ": make_replica must build a new model, whose gradients are its own";
   }
 }
