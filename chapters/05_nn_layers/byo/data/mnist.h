@@ -19,6 +19,7 @@
 /// still have a gradient. The mean and std are those of the training set's pixels.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <span>
@@ -93,6 +94,8 @@ class MNIST : public Dataset {
   int64_t width_ = 0;
   std::vector<uint8_t> images_;  // size_ x height_ x width_
   std::vector<uint8_t> labels_;  // size_
+  // A pixel is one of 256 bytes, so each byte's normalised value is computed once.
+  std::array<float, 256> normalised_{};
 };
 
 /// @brief Fashion-MNIST (Zalando): the same format and sizes, ten kinds of clothes.

@@ -75,6 +75,10 @@ MNIST::MNIST(const fs::path& root, std::string_view split, Normalization normali
       << name_ << ": " << label_file.string() << ": label " << int{*bad} << " of example "
       << bad - labels.data.begin() << " is not a class 0.." << kNumClasses - 1;
 
+  const float mean = normalization_.mean, std = normalization_.std;
+  for (int byte = 0; byte < 256; ++byte) {
+    normalised_[static_cast<size_t>(byte)] = (static_cast<float>(byte) / 255.0f - mean) / std;
+  }
   size_ = images.dims[0];
   height_ = images.dims[1];
   width_ = images.dims[2];
@@ -90,10 +94,7 @@ void MNIST::check_index(int64_t index) const {
 void MNIST::normalise_into(int64_t index, float* out) const {
   const int64_t pixels = height_ * width_;
   const uint8_t* bytes = images_.data() + index * pixels;
-  const float mean = normalization_.mean, std = normalization_.std;
-  for (int64_t p = 0; p < pixels; ++p) {
-    out[p] = (static_cast<float>(bytes[p]) / 255.0f - mean) / std;
-  }
+  for (int64_t p = 0; p < pixels; ++p) out[p] = normalised_[bytes[p]];
 }
 
 Example MNIST::get(int64_t index) const {
