@@ -294,7 +294,7 @@ StepResult DataParallel::step(int64_t n, const ShardLoader& load, int threads,
         errors.run(
             [&] { add_and_update(count, member, team_size(), update ? optimizer : nullptr); });
       }
-      if (member == 0 && !update) claim_weights();  // for an optimiser that runs after
+      if (member == 0 && optimizer == nullptr) claim_weights();  // for the caller's step()
     }
   }
   errors.rethrow();
