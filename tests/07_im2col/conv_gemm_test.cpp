@@ -10,6 +10,7 @@
 #include "byo/conv_gemm.h"
 #include "byo/gemm.h"
 #include "byo/gradcheck.h"
+#include "byo/pool_fast.h"
 #include "support/threads.h"
 
 namespace byo {
@@ -144,6 +145,54 @@ TEST(ConvLanes, AnImagesBitsDoNotDependOnItsBatchNorTheThreads) {
   }
   EXPECT_EQ(0, std::memcmp(whole.data() + 20 * in_image, part.data() + 3 * in_image,
                            in_image * sizeof(float)));
+}
+
+// The weight gradient taken from a max pooling's gradient gives the bits of the pooling's
+// backward followed by the weight gradient: with the images in the lanes (LeNet's first
+// layer at batch 37, a last group of five; 27×27 images, whose output's last row and
+// column win no window) and where it falls back to the two kernels (a batch of 5, conv2).
+// Half the images are 0, so windows tie; the gradient holds −0, NaN and a large value; on
+// one thread and on three, with and without bias.
+TEST(ConvGradWeightMaxPool, SameBitsAsThePoolingsBackwardThenTheWeightGradient) {
+  const Case cases[] = {{{37, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
+                        {{20, 1, 27, 27}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
+                        {{5, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
+                        {{17, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(shape_str(c.x));
+    const ConvGeometry g = conv2d_geometry(c.x, c.w, c.stride, c.padding);
+    const ConvGeometry pool = pool2d_geometry(g.output_shape(), {2, 2}, {2, 2}, {0, 0}, "test");
+    Generator gen(21);
+    NDArray x = NDArray::randn(c.x, gen);
+    x.slice(0, 0, c.x[0] / 2).fill_(0.0f);
+    const NDArray w = NDArray::randn(c.w, gen), b = NDArray::randn({c.w[0]}, gen);
+    NDArray z = NDArray::empty(g.output_shape());
+    conv2d_forward_gemm(g, x.data(), w.data(), b.data(), z.data());
+    NDArray pooled = NDArray::empty(pool.output_shape());
+    std::vector<int64_t> winners(static_cast<size_t>(pooled.numel()));
+    max_pool2d_forward_fast(pool, z.data(), pooled.data(), winners.data());
+    NDArray grad = NDArray::randn(pool.output_shape(), gen);
+    grad.data()[1] = -0.0f;
+    grad.data()[grad.numel() / 2] = 3e38f;
+    grad.data()[grad.numel() - 1] = std::nanf("");  // the last filter's sums only
+
+    NDArray grad_z = NDArray::empty(g.output_shape());
+    max_pool2d_backward_fast(pool, grad.data(), winners.data(), grad_z.data());
+    std::vector<float> gw_apart(w.numel()), gb_apart(c.w[0]);
+    conv2d_grad_weight_gemm(g, x.data(), grad_z.data(), gw_apart.data(), gb_apart.data());
+    for (const int threads : {1, 3}) {
+      test::Threads use(threads);
+      std::vector<float> gw(w.numel(), 9.0f), gb(c.w[0], 9.0f);
+      conv2d_grad_weight_max_pool_fast(g, x.data(), {pool, grad.data(), winners.data()}, gw.data(),
+                                       gb.data());
+      EXPECT_EQ(0, std::memcmp(gw.data(), gw_apart.data(), gw.size() * sizeof(float))) << threads;
+      EXPECT_EQ(0, std::memcmp(gb.data(), gb_apart.data(), gb.size() * sizeof(float))) << threads;
+      std::vector<float> gw_only(w.numel(), 9.0f);
+      conv2d_grad_weight_max_pool_fast(g, x.data(), {pool, grad.data(), winners.data()},
+                                       gw_only.data(), nullptr);
+      EXPECT_EQ(0, std::memcmp(gw_only.data(), gw_apart.data(), gw.size() * sizeof(float)));
+    }
+  }
 }
 
 TEST(ConvGemm, UseFastKernelsInstallsThemAndNaiveRestores) {

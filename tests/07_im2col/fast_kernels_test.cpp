@@ -47,6 +47,7 @@ TEST(KernelTables, UseFastAndUseNaiveInstallWholeTables) {
   EXPECT_EQ(activation_kernels().relu_backward, &relu_backward_fast);
   EXPECT_EQ(conv_kernels().forward, fast_conv_kernels().forward);
   EXPECT_EQ(pool_kernels().max_forward, fast_pool_kernels().max_forward);
+  EXPECT_EQ(fused_kernels().grad_weight_max_pool, &conv2d_grad_weight_max_pool_fast);
 
   use_naive_kernels();
   EXPECT_STREQ(kernels().name, "naive");
@@ -62,6 +63,8 @@ TEST(KernelTables, UseFastAndUseNaiveInstallWholeTables) {
   EXPECT_EQ(activation_kernels().relu_backward, &relu_backward_naive);
   EXPECT_EQ(conv_kernels().forward, &conv2d_forward_naive);
   EXPECT_STREQ(pool_kernels().name, "naive");
+  EXPECT_EQ(fused_kernels().grad_weight_max_pool, nullptr);
+  EXPECT_STREQ(fused_kernels().name, "naive");
 }
 
 TEST(KernelTables, GuardRestoresWhatWasInstalled) {
@@ -76,11 +79,13 @@ TEST(KernelTables, GuardRestoresWhatWasInstalled) {
     }
     EXPECT_STREQ(kernels().name, "fast");
     EXPECT_EQ(conv_kernels().grad_weight, fast_conv_kernels().grad_weight);
+    EXPECT_STREQ(fused_kernels().name, "fast");
   }
   EXPECT_STREQ(kernels().name, "naive");
   EXPECT_STREQ(activation_kernels().name, "naive");
   EXPECT_EQ(conv_kernels().grad_weight, &conv2d_grad_weight_naive);
   EXPECT_STREQ(pool_kernels().name, "naive");
+  EXPECT_EQ(fused_kernels().grad_weight_max_pool, nullptr);
 }
 
 // ---------------------------------------------------------------------------------------

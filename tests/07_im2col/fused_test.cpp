@@ -10,6 +10,7 @@
 #include "byo/conv.h"
 #include "byo/fast_kernels.h"
 #include "byo/fused.h"
+#include "byo/fused_kernels.h"
 #include "byo/gemm.h"
 #include "byo/gradcheck.h"
 #include "byo/ops.h"
@@ -25,7 +26,9 @@ struct Case {
 
 // LeNet's two layers at batch 128 (ten chunks of thirteen images and a last one of
 // eight for the first) and a batch of one; stride 2 with padding; a convolution output
-// of 7×9 that leaves a row and a column to the pooling; 3×2 pooling windows.
+// of 7×9 that leaves a row and a column to the pooling; 3×2 pooling windows; LeNet's
+// first layer at batch 37, which leaves the images-in-lanes kernels (src/conv_lanes.cpp)
+// a last group of five, and on 27×27 images, whose output leaves a row and a column.
 const Case kCases[] = {
     {{128, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}, {2, 2}},
     {{128, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}, {2, 2}},
@@ -33,6 +36,8 @@ const Case kCases[] = {
     {{3, 2, 9, 8}, {4, 2, 3, 3}, {2, 2}, {1, 1}, {2, 2}},
     {{5, 3, 9, 11}, {2, 3, 3, 3}, {1, 1}, {0, 0}, {2, 2}},
     {{2, 2, 10, 8}, {3, 2, 3, 3}, {1, 1}, {1, 1}, {3, 2}},
+    {{37, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}, {2, 2}},
+    {{20, 1, 27, 27}, {6, 1, 5, 5}, {1, 1}, {2, 2}, {2, 2}},
 };
 
 std::string describe(const Case& c) {
@@ -45,16 +50,18 @@ struct Outcome {
   std::vector<uint32_t> out, grad_x, grad_w, grad_b;
 };
 
+// Without x_grad, x is a constant (as a first layer's images) and grad_x stays empty.
 template <class Op>
-Outcome outcome(const Op& op, const Tensor& x, const Tensor& w, const Tensor& b, const Tensor& go) {
+Outcome outcome(const Op& op, const Tensor& x, const Tensor& w, const Tensor& b, const Tensor& go,
+                bool x_grad) {
   Tensor xl = x.detach(), wl = w.detach(), bl = b.detach();
-  xl.requires_grad_();
+  if (x_grad) xl.requires_grad_();
   wl.requires_grad_();
   bl.requires_grad_();
   const Tensor out = op(xl, wl, bl);
   (out * go).sum().backward();
-  return {test::bits(out.data()), test::bits(xl.grad().data()), test::bits(wl.grad().data()),
-          test::bits(bl.grad().data())};
+  return {test::bits(out.data()), x_grad ? test::bits(xl.grad().data()) : std::vector<uint32_t>{},
+          test::bits(wl.grad().data()), test::bits(bl.grad().data())};
 }
 
 // For every case, under the naive kernels and the fast ones: `fused` and `apart`, each
@@ -81,12 +88,15 @@ void expect_same_bits(const Fused& fused, const Apart& apart, bool ties) {
           return op(xi, wi, bi, c);
         };
       };
-      const Outcome ours = outcome(with_case(fused), x, w, b, go);
-      const Outcome theirs = outcome(with_case(apart), x, w, b, go);
-      EXPECT_EQ(ours.out, theirs.out);
-      EXPECT_EQ(ours.grad_x, theirs.grad_x);
-      EXPECT_EQ(ours.grad_w, theirs.grad_w);
-      EXPECT_EQ(ours.grad_b, theirs.grad_b);
+      for (const bool x_grad : {true, false}) {
+        SCOPED_TRACE(x_grad ? "x needs its gradient" : "x is a constant");
+        const Outcome ours = outcome(with_case(fused), x, w, b, go, x_grad);
+        const Outcome theirs = outcome(with_case(apart), x, w, b, go, x_grad);
+        EXPECT_EQ(ours.out, theirs.out);
+        EXPECT_EQ(ours.grad_x, theirs.grad_x);
+        EXPECT_EQ(ours.grad_w, theirs.grad_w);
+        EXPECT_EQ(ours.grad_b, theirs.grad_b);
+      }
     }
   }
 }
@@ -111,6 +121,28 @@ TEST(ConvMaxPool, SameBitsAsTheTwoOpsWithEitherKernelTable) {
         return max_pool2d(conv2d(x, w, b, c.stride, c.padding), c.pool);
       },
       true);
+}
+
+int g_fused_calls = 0;
+void counting_fused(const ConvGeometry& g, const float* x, const MaxPoolGrad& pooled, float* grad_w,
+                    float* grad_bias) {
+  ++g_fused_calls;
+  conv2d_grad_weight_max_pool_fast(g, x, pooled, grad_w, grad_bias);
+}
+
+// A first layer, whose x needs no gradient, takes the installed fused kernel; a layer
+// whose x does needs grad_z, and runs the pooling's and the convolution's kernels apart.
+TEST(ConvMaxPool, TakesTheFusedWeightGradientOnlyWhenXNeedsNone) {
+  const KernelsGuard tables(KernelSet::fast);
+  fused_kernels() = {&counting_fused, "counting"};
+  Generator gen(4);
+  const Tensor w = randn({6, 1, 5, 5}, gen, true), b = randn({6}, gen, true);
+  for (const bool x_grad : {false, true}) {
+    g_fused_calls = 0;
+    const Tensor x = randn({20, 1, 28, 28}, gen, x_grad);
+    conv2d_max_pool2d(x, w, b, {1, 1}, {2, 2}, {2, 2}).sum().backward();
+    EXPECT_EQ(g_fused_calls, x_grad ? 0 : 1) << x_grad;
+  }
 }
 
 TEST(ConvMaxPool, ASecondBackwardWithoutRetainGraphIsAnError) {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "byo/conv.h"
+#include "byo/fused.h"
 #include "byo/kernel_profile.h"
 #include "byo/ops.h"
 
@@ -71,6 +72,32 @@ TEST_F(Profile, CountsEachPassOfEachShape) {
   EXPECT_NE(find(rows, "forward", "relu"), nullptr);
   EXPECT_NE(find(rows, "backward", "relu"), nullptr);
   for (size_t i = 1; i < rows.size(); ++i) EXPECT_GE(rows[i - 1].seconds, rows[i].seconds);
+}
+
+// LeNet's first layer fused with its pooling, on images that need no gradient: the
+// weight gradient comes from the pooled gradient in one kernel, and no max pooling
+// backward runs apart.
+TEST_F(Profile, CountsTheFusedWeightGradientAsOneRow) {
+  Generator gen(6);
+  std::vector<KernelRow> rows;
+  {
+    const KernelProfile profile;
+    const Tensor x(NDArray::randn({16, 1, 28, 28}, gen), false);
+    const Tensor w(NDArray::randn({6, 1, 5, 5}, gen), true);
+    const Tensor b(NDArray::randn({6}, gen), true);
+    conv2d_max_pool2d(x, w, b, {1, 1}, {2, 2}, {2, 2}).sum().backward();
+    rows = profile.rows();
+  }
+  const KernelRow* row = find(rows, "backward", "conv grad weight (pooled)");
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->shape, "1×28×28 → 6×28×28 5×5");
+  EXPECT_EQ(row->calls, 1);
+  // 16 images × 6·28·28 outputs × 25 taps multiply-adds, and the bias's sums
+  EXPECT_DOUBLE_EQ(row->flop, 2.0 * 16 * 4704 * 25 + 16 * 4704);
+  // x, the pooled gradient and its winners (8 bytes each), w and the bias
+  EXPECT_DOUBLE_EQ(row->bytes, 4.0 * (16 * 784 + 16 * 1176 + 150 + 6) + 8.0 * 16 * 1176);
+  EXPECT_EQ(find(rows, "backward", "max pool"), nullptr);
+  EXPECT_EQ(find(rows, "backward", "conv grad weight"), nullptr);
 }
 
 TEST_F(Profile, PutsTheTablesBackAndChangesNoResult) {

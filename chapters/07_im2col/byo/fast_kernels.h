@@ -8,9 +8,12 @@
 ///     activation_kernels()    chapter 3     naive_activation_kernels() fast_activation_kernels()
 ///     conv_kernels()          chapter 6     naive_conv_kernels()           fast_conv_kernels()
 ///     pool_kernels()          chapter 6     naive_pool_kernels()           fast_pool_kernels()
+///     fused_kernels()         chapter 7     naive_fused_kernels() (null)   fast_fused_kernels()
 ///
-/// `use_fast_kernels()` installs the four fast tables whole; `use_naive_kernels()` the
-/// four naive ones; `KernelsGuard` does either for one scope and then puts back what was
+/// The fifth is this chapter's own: a kernel that does the work of two of chapter 6's
+/// (byo/fused_kernels.h), whose oracle is those two kernels apart.
+/// `use_fast_kernels()` installs the five fast tables whole; `use_naive_kernels()` the
+/// five naive ones; `KernelsGuard` does either for one scope and then puts back what was
 /// installed before. Each fast kernel is tested against its naive twin, on contiguous and
 /// strided inputs (tests/07_im2col/fast_kernels_test.cpp).
 #pragma once
@@ -20,6 +23,7 @@
 
 #include "byo/activation_kernels.h"
 #include "byo/conv_kernels.h"
+#include "byo/fused_kernels.h"
 #include "byo/kernels.h"
 #include "byo/pool_kernels.h"
 
@@ -60,6 +64,7 @@ class KernelsGuard {
   ActivationKernels activations_;
   ConvKernels conv_;
   PoolKernels pool_;
+  FusedKernels fused_;
 };
 
 /// @brief Turns on (or off) adapting the thread count to a busy machine: while other

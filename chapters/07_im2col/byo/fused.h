@@ -12,6 +12,9 @@
 /// backward runs the pooling's (and the sigmoid's) backward, chunk by chunk where it pays,
 /// then the convolution's over the whole batch. Every step is the installed kernels' own
 /// (chapter 6's seams), on fewer images at a time, so the bits are those of the ops apart.
+/// In a first layer with max pooling, whose x needs no gradient, the pooling's backward and
+/// the weight gradient are one installed kernel instead (byo/fused_kernels.h), with the same
+/// bits.
 #pragma once
 
 #include "byo/conv_geometry.h"

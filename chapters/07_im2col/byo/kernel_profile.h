@@ -3,7 +3,7 @@
 ///        call through the kernel seams, and the roofline they are judged against.
 ///
 /// The seams make a profiler almost free to write. Every convolution, pooling, activation,
-/// matrix product, sum and copy goes through one of the four tables (byo/fast_kernels.h),
+/// matrix product, sum and copy goes through one of the five tables (byo/fast_kernels.h),
 /// so a KernelProfile swaps each installed entry for a stand-in that times the call, adds
 /// its work to a row, and calls the entry it replaced:
 ///
@@ -48,7 +48,7 @@ struct KernelRow {
   double gbytes_per_second() const { return seconds > 0 ? bytes / seconds / 1e9 : 0.0; }
 };
 
-/// @brief Times every call through the four kernel tables while it lives (all but the
+/// @brief Times every call through the five kernel tables while it lives (all but the
 ///        allocation entries: allocator_counts() in byo/fast_kernels.h counts those).
 ///
 /// The constructor wraps whatever tables are installed (fast or naive); the destructor
@@ -73,6 +73,7 @@ class KernelProfile {
   ActivationKernels activations_;
   ConvKernels conv_;
   PoolKernels pool_;
+  FusedKernels fused_;
 };
 
 /// @brief The two roofs of a roofline, measured on this machine.

@@ -11,6 +11,8 @@
 #include "byo/gemm.h"
 #include "byo/im2col.h"
 #include "byo/micro_kernel.h"
+#include "byo/ndarray.h"
+#include "byo/pool_fast.h"
 #include "threads.h"
 
 namespace byo {
@@ -227,6 +229,18 @@ void conv2d_grad_weight_gemm(const ConvGeometry& g, const float* x, const float*
   const float* total = block_sums.total();
   std::copy_n(total, weights, grad_w);
   if (grad_bias) std::copy_n(total + weights, k, grad_bias);
+}
+
+// x is (N,C,H,W), pooled.grad and pooled.winners are (N,K,P',Q'), grad_w is (K,C,R,S),
+// grad_bias is (K) or null
+void conv2d_grad_weight_max_pool_fast(const ConvGeometry& g, const float* x,
+                                      const MaxPoolGrad& pooled, float* grad_w, float* grad_bias) {
+  if (!nothing_to_multiply(g) && conv2d_lanes_grad_weight_max_pool_applies(g, pooled.pool)) {
+    return conv2d_grad_weight_lanes_max_pool(g, x, pooled, grad_w, grad_bias);
+  }
+  const NDArray grad_z = NDArray::empty(g.output_shape());
+  max_pool2d_backward_fast(pooled.pool, pooled.grad, pooled.winners, grad_z.data());
+  conv2d_grad_weight_gemm(g, x, grad_z.data(), grad_w, grad_bias);
 }
 
 ConvKernels fast_conv_kernels() {

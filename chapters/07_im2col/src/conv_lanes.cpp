@@ -1,7 +1,7 @@
 /// @file
 /// @brief Two passes of conv2d with the images in the SIMD lanes, one vector holding the
 ///        same pixel of kSimdWidth images: LeNet's conv2 input gradient, conv1 weight
-///        gradient.
+///        gradient (also straight from the gradient of the max pooling after conv1).
 ///
 /// LeNet's second layer has 10×10 output planes. With the pixels of a row in the lanes
 /// (conv_wide.cpp) a row of 10 fills 10 of 16 lanes, or, laid out as wide as the 14-pixel
@@ -20,9 +20,11 @@
 #include <cstdint>
 #include <span>
 #include <utility>
+#include <vector>
 
 #include "block_sums.h"
 #include "byo/conv_gemm.h"
+#include "byo/fused_kernels.h"
 #include "byo/simd.h"
 #include "threads.h"
 
@@ -241,14 +243,19 @@ bool conv2d_lanes_grad_weight_applies(const ConvGeometry& g) {
   return kW >= 16 && g.batch >= kW && conv2d_direct_applies(g) && g.kernel_w == kS;
 }
 
-// x is (N,1,H,W), grad_out is (N,K,P,Q), grad_w is (K,1,R,S), grad_bias is (K) or null
+namespace {
+
+// x is (N,1,H,W), grad_w is (K,1,R,S), grad_bias is (K) or null; fill(group, count, dout)
+// writes the output gradient of the group's images, interleaved: (K,P,Q) pixels of kW
+// images, zeros in the lanes past `count`.
 //
-// kW images at a time: their bordered input planes and output gradients interleaved, then
-// for each kernel row and three filters at a time the 15 sums over the output pixels
-// (taps_of_row), one image per lane. The group's lanes are added in lane order and the
-// groups in group order (block_sums.h): the same bits for any thread count.
-void conv2d_grad_weight_lanes(const ConvGeometry& g, const float* x, const float* grad_out,
-                              float* grad_w, float* grad_bias) {
+// kW images at a time: their bordered input planes interleaved and their output gradients
+// filled in, then for each kernel row and three filters at a time the 15 sums over the
+// output pixels (taps_of_row), one image per lane. The group's lanes are added in lane
+// order and the groups in group order (block_sums.h): the same bits for any thread count.
+template <class Fill>
+void grad_weight_lanes(const ConvGeometry& g, const float* x, const Fill& fill, float* grad_w,
+                       float* grad_bias) {
   const int64_t rows = g.in_h + 2 * g.pad_h, cols = g.in_w + 2 * g.pad_w;
   const int64_t plane_out = g.out_h * g.out_w, out_image = g.out_channels * plane_out;
   const int64_t in_image = g.in_h * g.in_w;
@@ -271,7 +278,7 @@ void conv2d_grad_weight_lanes(const ConvGeometry& g, const float* x, const float
         std::copy_n(image + h * g.in_w * kW, g.in_w * kW,
                     plane + ((h + g.pad_h) * cols + g.pad_w) * kW);
       }
-      interleave(grad_out + group * kW * out_image, out_image, count, dout);
+      fill(group, count, dout);
 
       const std::span<float> lanes = block_sums.lanes();
       for (int64_t k0 = 0; k0 < g.out_channels; k0 += kGradFilters) {
@@ -307,6 +314,82 @@ void conv2d_grad_weight_lanes(const ConvGeometry& g, const float* x, const float
   const float* total = block_sums.total();
   std::copy_n(total, weights, grad_w);
   if (grad_bias) std::copy_n(total + weights, g.out_channels, grad_bias);
+}
+
+}  // namespace
+
+// x is (N,1,H,W), grad_out is (N,K,P,Q), grad_w is (K,1,R,S), grad_bias is (K) or null
+void conv2d_grad_weight_lanes(const ConvGeometry& g, const float* x, const float* grad_out,
+                              float* grad_w, float* grad_bias) {
+  const int64_t out_image = g.out_channels * g.out_h * g.out_w;
+  grad_weight_lanes(
+      g, x,
+      [&](int64_t group, int64_t count, float* dout) {
+        interleave(grad_out + group * kW * out_image, out_image, count, dout);
+      },
+      grad_w, grad_bias);
+}
+
+// 2×2 windows that tile, as LeNet's: each window's four cells are four whole vectors of
+// the images-in-lanes layout, and its gradient goes to them with four selects.
+bool conv2d_lanes_grad_weight_max_pool_applies(const ConvGeometry& g, const ConvGeometry& pool) {
+  return conv2d_lanes_grad_weight_applies(g) && pool.kernel_h == 2 && pool.kernel_w == 2 &&
+         pool.stride_h == 2 && pool.stride_w == 2 && pool.pad_h == 0 && pool.pad_w == 0 &&
+         pool.in_h == g.out_h && pool.in_w == g.out_w && pool.in_channels == g.out_channels;
+}
+
+// x is (N,1,H,W), pooled.grad and pooled.winners are (N,K,P',Q'), grad_w is (K,1,R,S),
+// grad_bias is (K) or null
+//
+// dout holds what interleaving max_pool2d_backward_fast's grad_z would give: in each lane,
+// 0 + the window's gradient in the cell that won (0 + −0 is +0, as there) and +0 in the
+// others; a last row or column that no window covers stays 0.
+void conv2d_grad_weight_lanes_max_pool(const ConvGeometry& g, const float* x,
+                                       const MaxPoolGrad& pooled, float* grad_w, float* grad_bias) {
+  const int64_t q = g.out_w, plane = g.out_h * q, out_image = g.out_channels * plane;
+  const int64_t pooled_h = pooled.pool.out_h, pooled_w = pooled.pool.out_w;
+  const int64_t pooled_image = g.out_channels * pooled_h * pooled_w;
+  const int64_t pooled_plane = pooled_h * pooled_w;
+  std::vector<int64_t> corners(static_cast<size_t>(pooled_plane));  // each window's top left
+  for (int64_t p2 = 0; p2 < pooled_h; ++p2) {
+    for (int64_t q2 = 0; q2 < pooled_w; ++q2) corners[p2 * pooled_w + q2] = 2 * p2 * q + 2 * q2;
+  }
+  grad_weight_lanes(
+      g, x,
+      [&](int64_t group, int64_t count, float* dout) {
+        thread_local detail::Scratch grad_scratch, cell_scratch, cells_scratch;
+        float* grads = grad_scratch.reserve(pooled_image * kW);
+        interleave(pooled.grad + group * kW * pooled_image, pooled_image, count, grads);
+        // Which cell of its window won, as its offset from the corner (0, 1, Q or Q + 1), a
+        // small float so that the images' offsets interleave as their gradients do. The
+        // lanes past `count` get offset 0 and gradient 0, which writes the +0 they need.
+        float* cell = cell_scratch.reserve(count * pooled_image);
+        const int64_t* winners = pooled.winners + group * kW * pooled_image;
+        for (int64_t plane_start = 0; plane_start < count * pooled_image;
+             plane_start += pooled_plane) {
+          for (int64_t j = 0; j < pooled_plane; ++j) {
+            cell[plane_start + j] =
+                static_cast<float>(winners[plane_start + j] - corners[static_cast<size_t>(j)]);
+          }
+        }
+        float* cells = cells_scratch.reserve(pooled_image * kW);
+        interleave(cell, pooled_image, count, cells);
+        if (g.out_h % 2 != 0 || q % 2 != 0) std::fill_n(dout, out_image * kW, 0.0f);
+        const float right = 1.0f, below = static_cast<float>(q), diagonal = below + 1.0f;
+        for (int64_t k = 0; k < g.out_channels; ++k) {
+          for (int64_t e = k * pooled_plane; e < (k + 1) * pooled_plane; ++e) {
+            const Vec won = load_vec(cells + e * kW);
+            const Vec grad = load_vec(grads + e * kW) + 0.0f;
+            const size_t corner = static_cast<size_t>(e - k * pooled_plane);
+            float* out = dout + (k * plane + corners[corner]) * kW;
+            store_vec(out, won == 0.0f ? grad : Vec{});
+            store_vec(out + kW, won == right ? grad : Vec{});
+            store_vec(out + q * kW, won == below ? grad : Vec{});
+            store_vec(out + (q + 1) * kW, won == diagonal ? grad : Vec{});
+          }
+        }
+      },
+      grad_w, grad_bias);
 }
 
 }  // namespace byo

@@ -14,6 +14,7 @@
 #include "byo/check.h"
 #include "byo/conv.h"
 #include "byo/conv_kernels.h"
+#include "byo/fused_kernels.h"
 #include "byo/pool_kernels.h"
 #include "byo/profiler.h"
 #include "threads.h"
@@ -122,8 +123,6 @@ class FusedConvBackward : public Node {
   // grad_z (N,K,P,Q) from the gradient of the op's output go (N,K,P',Q').
   virtual void grad_conv_output(const NDArray& go, NDArray& grad_z) = 0;
   Layers l_;
-
- private:
   bool has_bias_;
 };
 
@@ -162,15 +161,35 @@ class ConvMaxPoolBackward : public FusedConvBackward {
     argmax_.reset();
   }
 
+  // Without x's gradient (a first layer, whose x is the images) grad_z is needed only by
+  // the weight gradient, which a fused kernel takes from the pooled gradient directly.
+  std::vector<NDArray> backward(const NDArray& grad_output) override {
+    const Conv2dGradWeightMaxPoolKernel fused = fused_kernels().grad_weight_max_pool;
+    if (fused == nullptr || needs_input_grad(0)) return FusedConvBackward::backward(grad_output);
+    check_saved();
+    const NDArray go = grad_output.contiguous();
+    std::vector<NDArray> grads(has_bias_ ? 3 : 2);
+    NDArray gw = NDArray::empty(l_.conv.weight_shape());
+    NDArray gb = has_bias_ ? NDArray::empty({l_.conv.out_channels}) : NDArray();
+    fused(l_.conv, saved(0).data(), {l_.pool, go.data(), argmax_.get()}, gw.data(),
+          has_bias_ ? gb.data() : nullptr);
+    if (needs_input_grad(1)) grads[1] = gw;
+    if (has_bias_ && needs_input_grad(2)) grads[2] = gb;
+    return grads;
+  }
+
  protected:
   void grad_conv_output(const NDArray& go, NDArray& grad_z) override {
-    BYO_CHECK(argmax_ != nullptr)
-        << "Conv2dMaxPool2d: backward through a graph that was already freed; pass "
-           "retain_graph=true to the first backward to run it twice";
+    check_saved();
     pool_kernels().max_backward(l_.pool, go.data(), argmax_.get(), grad_z.data());
   }
 
  private:
+  void check_saved() const {
+    BYO_CHECK(argmax_ != nullptr)
+        << "Conv2dMaxPool2d: backward through a graph that was already freed; pass "
+           "retain_graph=true to the first backward to run it twice";
+  }
   std::unique_ptr<int64_t[]> argmax_;  // (N,K,P',Q'): h·Q + w of each window's maximum
 };
 

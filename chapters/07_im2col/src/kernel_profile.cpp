@@ -24,6 +24,7 @@ struct State {
   ActivationKernels activations;
   ConvKernels conv;
   PoolKernels pool;
+  FusedKernels fused;
   std::mutex mutex;
   std::map<std::tuple<std::string, std::string, std::string>, KernelRow> rows;
 };
@@ -184,15 +185,30 @@ void max_backward(const ConvGeometry& g, const float* grad_out, const int64_t* a
          kFloat * (in_floats(g) + out_floats(g)) + sizeof(int64_t) * out_floats(g));
 }
 
+// ---- this chapter's table -------------------------------------------------------------------
+
+void grad_weight_max_pool(const ConvGeometry& g, const float* x, const MaxPoolGrad& pooled,
+                          float* grad_w, float* grad_bias) {
+  const auto start = Clock::now();
+  g_state->fused.grad_weight_max_pool(g, x, pooled, grad_w, grad_bias);
+  const double bias_floats = grad_bias != nullptr ? static_cast<double>(g.out_channels) : 0;
+  const double pooled_floats = out_floats(pooled.pool);
+  record("backward", "conv grad weight (pooled)", conv_shape(g), start,
+         conv_flop(g) + (grad_bias != nullptr ? out_floats(g) : 0),
+         kFloat * (in_floats(g) + pooled_floats + weight_floats(g) + bias_floats) +
+             sizeof(int64_t) * pooled_floats);
+}
+
 }  // namespace
 
 KernelProfile::KernelProfile()
     : kernels_(kernels()),
       activations_(activation_kernels()),
       conv_(conv_kernels()),
-      pool_(pool_kernels()) {
+      pool_(pool_kernels()),
+      fused_(fused_kernels()) {
   BYO_CHECK(g_state == nullptr) << "a KernelProfile is already recording; one at a time";
-  g_state = new State{kernels_, activations_, conv_, pool_, {}, {}};
+  g_state = new State{kernels_, activations_, conv_, pool_, fused_, {}, {}};
   // The allocation entries stay: a Storage keeps the release entry it was allocated with
   // and calls it when freed, which may be after this profile is gone.
   kernels() = {&gemm, kernels_.allocate, kernels_.release, &sum, &copy, kernels_.name};
@@ -202,6 +218,10 @@ KernelProfile::KernelProfile()
                           &activation_grad<&ActivationKernels::relu_backward>, activations_.name};
   conv_kernels() = {&conv_forward, &conv_grad_input, &conv_grad_weight, conv_.name};
   pool_kernels() = {&avg_forward, &avg_backward, &max_forward, &max_backward, pool_.name};
+  // A null entry stays null: the op then runs the two kernels apart, and both are timed.
+  if (fused_.grad_weight_max_pool != nullptr) {
+    fused_kernels() = {&grad_weight_max_pool, fused_.name};
+  }
 }
 
 KernelProfile::~KernelProfile() {
@@ -209,6 +229,7 @@ KernelProfile::~KernelProfile() {
   activation_kernels() = activations_;
   conv_kernels() = conv_;
   pool_kernels() = pool_;
+  fused_kernels() = fused_;
   delete g_state;
   g_state = nullptr;
 }
