@@ -8,6 +8,7 @@
 
 #include "byo/conv.h"
 #include "byo/conv_gemm.h"
+#include "byo/fast_kernels.h"
 #include "byo/gemm.h"
 #include "byo/gradcheck.h"
 #include "byo/pool_fast.h"
@@ -191,6 +192,46 @@ TEST(ConvGradWeightMaxPool, SameBitsAsThePoolingsBackwardThenTheWeightGradient) 
       conv2d_grad_weight_max_pool_fast(g, x.data(), {pool, grad.data(), winners.data()},
                                        gw_only.data(), nullptr);
       EXPECT_EQ(0, std::memcmp(gw_only.data(), gw_apart.data(), gw.size() * sizeof(float)));
+    }
+  }
+}
+
+// The same for classic LeNet's first layer, a sigmoid and an average pooling after it: the
+// bits of the pooling's backward, the sigmoid's, then the weight gradient. y is NaN in the
+// last image's last cell: on 27×27 images no window covers it, and its gradient must still
+// be 0 · NaN = NaN, as apart.
+TEST(ConvGradWeightSigmoidAvgPool, SameBitsAsTheBackwardsApartThenTheWeightGradient) {
+  const Case cases[] = {{{37, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
+                        {{20, 1, 27, 27}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
+                        {{5, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
+                        {{17, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(shape_str(c.x));
+    const ConvGeometry g = conv2d_geometry(c.x, c.w, c.stride, c.padding);
+    const ConvGeometry pool = pool2d_geometry(g.output_shape(), {2, 2}, {2, 2}, {0, 0}, "test");
+    Generator gen(22);
+    const NDArray x = NDArray::randn(c.x, gen);
+    const NDArray w = NDArray::randn(c.w, gen), b = NDArray::randn({c.w[0]}, gen);
+    NDArray y = NDArray::empty(g.output_shape());
+    conv2d_forward_gemm(g, x.data(), w.data(), b.data(), y.data());
+    sigmoid_fast(y.data(), y.data(), y.numel());
+    y.data()[y.numel() - 1] = std::nanf("");
+    NDArray grad = NDArray::randn(pool.output_shape(), gen);
+    grad.data()[1] = -0.0f;
+    grad.data()[grad.numel() / 2] = 3e38f;
+
+    NDArray grad_z = NDArray::empty(g.output_shape());
+    avg_pool2d_backward_fast(pool, grad.data(), grad_z.data());
+    sigmoid_backward_fast(grad_z.data(), y.data(), grad_z.data(), grad_z.numel());
+    std::vector<float> gw_apart(w.numel()), gb_apart(c.w[0]);
+    conv2d_grad_weight_gemm(g, x.data(), grad_z.data(), gw_apart.data(), gb_apart.data());
+    for (const int threads : {1, 3}) {
+      test::Threads use(threads);
+      std::vector<float> gw(w.numel(), 9.0f), gb(c.w[0], 9.0f);
+      conv2d_grad_weight_sigmoid_avg_pool_fast(g, x.data(), {pool, grad.data(), y.data()},
+                                               gw.data(), gb.data());
+      EXPECT_EQ(0, std::memcmp(gw.data(), gw_apart.data(), gw.size() * sizeof(float))) << threads;
+      EXPECT_EQ(0, std::memcmp(gb.data(), gb_apart.data(), gb.size() * sizeof(float))) << threads;
     }
   }
 }

@@ -48,6 +48,8 @@ TEST(KernelTables, UseFastAndUseNaiveInstallWholeTables) {
   EXPECT_EQ(conv_kernels().forward, fast_conv_kernels().forward);
   EXPECT_EQ(pool_kernels().max_forward, fast_pool_kernels().max_forward);
   EXPECT_EQ(fused_kernels().grad_weight_max_pool, &conv2d_grad_weight_max_pool_fast);
+  EXPECT_EQ(fused_kernels().grad_weight_sigmoid_avg_pool,
+            &conv2d_grad_weight_sigmoid_avg_pool_fast);
 
   use_naive_kernels();
   EXPECT_STREQ(kernels().name, "naive");
@@ -64,6 +66,7 @@ TEST(KernelTables, UseFastAndUseNaiveInstallWholeTables) {
   EXPECT_EQ(conv_kernels().forward, &conv2d_forward_naive);
   EXPECT_STREQ(pool_kernels().name, "naive");
   EXPECT_EQ(fused_kernels().grad_weight_max_pool, nullptr);
+  EXPECT_EQ(fused_kernels().grad_weight_sigmoid_avg_pool, nullptr);
   EXPECT_STREQ(fused_kernels().name, "naive");
 }
 

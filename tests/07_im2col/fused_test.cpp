@@ -124,24 +124,34 @@ TEST(ConvMaxPool, SameBitsAsTheTwoOpsWithEitherKernelTable) {
 }
 
 int g_fused_calls = 0;
-void counting_fused(const ConvGeometry& g, const float* x, const MaxPoolGrad& pooled, float* grad_w,
-                    float* grad_bias) {
+void counting_max_pool(const ConvGeometry& g, const float* x, const MaxPoolGrad& pooled,
+                       float* grad_w, float* grad_bias) {
   ++g_fused_calls;
   conv2d_grad_weight_max_pool_fast(g, x, pooled, grad_w, grad_bias);
+}
+void counting_sigmoid_avg_pool(const ConvGeometry& g, const float* x,
+                               const SigmoidAvgPoolGrad& pooled, float* grad_w, float* grad_bias) {
+  ++g_fused_calls;
+  conv2d_grad_weight_sigmoid_avg_pool_fast(g, x, pooled, grad_w, grad_bias);
 }
 
 // A first layer, whose x needs no gradient, takes the installed fused kernel; a layer
 // whose x does needs grad_z, and runs the pooling's and the convolution's kernels apart.
-TEST(ConvMaxPool, TakesTheFusedWeightGradientOnlyWhenXNeedsNone) {
+TEST(FusedGradWeight, TakenOnlyWhenXNeedsNoGradient) {
   const KernelsGuard tables(KernelSet::fast);
-  fused_kernels() = {&counting_fused, "counting"};
+  fused_kernels().grad_weight_max_pool = &counting_max_pool;
+  fused_kernels().grad_weight_sigmoid_avg_pool = &counting_sigmoid_avg_pool;
   Generator gen(4);
   const Tensor w = randn({6, 1, 5, 5}, gen, true), b = randn({6}, gen, true);
-  for (const bool x_grad : {false, true}) {
-    g_fused_calls = 0;
-    const Tensor x = randn({20, 1, 28, 28}, gen, x_grad);
-    conv2d_max_pool2d(x, w, b, {1, 1}, {2, 2}, {2, 2}).sum().backward();
-    EXPECT_EQ(g_fused_calls, x_grad ? 0 : 1) << x_grad;
+  for (const bool max : {true, false}) {
+    for (const bool x_grad : {false, true}) {
+      g_fused_calls = 0;
+      const Tensor x = randn({20, 1, 28, 28}, gen, x_grad);
+      const Tensor out = max ? conv2d_max_pool2d(x, w, b, {1, 1}, {2, 2}, {2, 2})
+                             : conv2d_sigmoid_avg_pool2d(x, w, b, {1, 1}, {2, 2}, {2, 2});
+      out.sum().backward();
+      EXPECT_EQ(g_fused_calls, x_grad ? 0 : 1) << (max ? "max" : "sigmoid, avg") << " " << x_grad;
+    }
   }
 }
 

@@ -75,8 +75,8 @@ TEST_F(Profile, CountsEachPassOfEachShape) {
 }
 
 // LeNet's first layer fused with its pooling, on images that need no gradient: the
-// weight gradient comes from the pooled gradient in one kernel, and no max pooling
-// backward runs apart.
+// weight gradient comes from the pooled gradient in one kernel, and no pooling's (or
+// sigmoid's) backward runs apart.
 TEST_F(Profile, CountsTheFusedWeightGradientAsOneRow) {
   Generator gen(6);
   std::vector<KernelRow> rows;
@@ -98,6 +98,23 @@ TEST_F(Profile, CountsTheFusedWeightGradientAsOneRow) {
   EXPECT_DOUBLE_EQ(row->bytes, 4.0 * (16 * 784 + 16 * 1176 + 150 + 6) + 8.0 * 16 * 1176);
   EXPECT_EQ(find(rows, "backward", "max pool"), nullptr);
   EXPECT_EQ(find(rows, "backward", "conv grad weight"), nullptr);
+
+  // Classic LeNet's first layer: the pooling's and the sigmoid's backward are in the row too,
+  // which reads y instead of the winners.
+  {
+    const KernelProfile profile;
+    const Tensor x(NDArray::randn({16, 1, 28, 28}, gen), false);
+    const Tensor w(NDArray::randn({6, 1, 5, 5}, gen), true);
+    const Tensor b(NDArray::randn({6}, gen), true);
+    conv2d_sigmoid_avg_pool2d(x, w, b, {1, 1}, {2, 2}, {2, 2}).sum().backward();
+    rows = profile.rows();
+  }
+  row = find(rows, "backward", "conv grad weight (pooled)");
+  ASSERT_NE(row, nullptr);
+  EXPECT_DOUBLE_EQ(row->flop, 2.0 * 16 * 4704 * 25 + 16 * 4704);
+  EXPECT_DOUBLE_EQ(row->bytes, 4.0 * (16 * 784 + 16 * 1176 + 16 * 4704 + 150 + 6));
+  EXPECT_EQ(find(rows, "backward", "avg pool"), nullptr);
+  EXPECT_EQ(find(rows, "backward", "sigmoid"), nullptr);
 }
 
 TEST_F(Profile, PutsTheTablesBackAndChangesNoResult) {

@@ -94,15 +94,22 @@ bool conv2d_lanes_grad_weight_applies(const ConvGeometry& g);
 ///        SIMD lane (src/conv_lanes.cpp).
 void conv2d_grad_weight_lanes(const ConvGeometry& g, const float* x, const float* grad_out,
                               float* grad_w, float* grad_bias);
-/// @brief Whether the weight gradient below applies: conv2d_lanes_grad_weight_applies(g),
+/// @brief Whether the two weight gradients below apply: conv2d_lanes_grad_weight_applies(g),
 ///        and `pool` takes 2×2 windows that tile g's output (LeNet's first layer).
-bool conv2d_lanes_grad_weight_max_pool_applies(const ConvGeometry& g, const ConvGeometry& pool);
+bool conv2d_lanes_grad_weight_pool_applies(const ConvGeometry& g, const ConvGeometry& pool);
 /// @brief conv2d_grad_weight_lanes of the output gradient a max pooling's backward would
 ///        give, without writing it: each window's gradient goes from the pooled gradient
 ///        into the images-in-lanes layout (byo/fused_kernels.h). The same bits as
 ///        max_pool2d_backward_fast, then conv2d_grad_weight_lanes.
 void conv2d_grad_weight_lanes_max_pool(const ConvGeometry& g, const float* x,
                                        const MaxPoolGrad& pooled, float* grad_w, float* grad_bias);
+/// @brief conv2d_grad_weight_lanes of the output gradient that an average pooling's and a
+///        sigmoid's backward would give, computed in the images-in-lanes layout without
+///        writing it. The same bits as avg_pool2d_backward_fast, sigmoid_backward_fast,
+///        then conv2d_grad_weight_lanes.
+void conv2d_grad_weight_lanes_sigmoid_avg_pool(const ConvGeometry& g, const float* x,
+                                               const SigmoidAvgPoolGrad& pooled, float* grad_w,
+                                               float* grad_bias);
 
 /// @brief The three kernels above as a table for `conv_kernels()`.
 ConvKernels fast_conv_kernels();

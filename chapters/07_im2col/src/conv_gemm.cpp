@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "block_sums.h"
+#include "byo/fast_kernels.h"
 #include "byo/gemm.h"
 #include "byo/im2col.h"
 #include "byo/micro_kernel.h"
@@ -235,11 +236,25 @@ void conv2d_grad_weight_gemm(const ConvGeometry& g, const float* x, const float*
 // grad_bias is (K) or null
 void conv2d_grad_weight_max_pool_fast(const ConvGeometry& g, const float* x,
                                       const MaxPoolGrad& pooled, float* grad_w, float* grad_bias) {
-  if (!nothing_to_multiply(g) && conv2d_lanes_grad_weight_max_pool_applies(g, pooled.pool)) {
+  if (!nothing_to_multiply(g) && conv2d_lanes_grad_weight_pool_applies(g, pooled.pool)) {
     return conv2d_grad_weight_lanes_max_pool(g, x, pooled, grad_w, grad_bias);
   }
   const NDArray grad_z = NDArray::empty(g.output_shape());
   max_pool2d_backward_fast(pooled.pool, pooled.grad, pooled.winners, grad_z.data());
+  conv2d_grad_weight_gemm(g, x, grad_z.data(), grad_w, grad_bias);
+}
+
+// x is (N,C,H,W), pooled.grad is (N,K,P',Q'), pooled.y is (N,K,P,Q), grad_w is (K,C,R,S),
+// grad_bias is (K) or null
+void conv2d_grad_weight_sigmoid_avg_pool_fast(const ConvGeometry& g, const float* x,
+                                              const SigmoidAvgPoolGrad& pooled, float* grad_w,
+                                              float* grad_bias) {
+  if (!nothing_to_multiply(g) && conv2d_lanes_grad_weight_pool_applies(g, pooled.pool)) {
+    return conv2d_grad_weight_lanes_sigmoid_avg_pool(g, x, pooled, grad_w, grad_bias);
+  }
+  const NDArray grad_z = NDArray::empty(g.output_shape());
+  avg_pool2d_backward_fast(pooled.pool, pooled.grad, grad_z.data());
+  sigmoid_backward_fast(grad_z.data(), pooled.y, grad_z.data(), grad_z.numel());
   conv2d_grad_weight_gemm(g, x, grad_z.data(), grad_w, grad_bias);
 }
 

@@ -331,8 +331,8 @@ void conv2d_grad_weight_lanes(const ConvGeometry& g, const float* x, const float
 }
 
 // 2×2 windows that tile, as LeNet's: each window's four cells are four whole vectors of
-// the images-in-lanes layout, and its gradient goes to them with four selects.
-bool conv2d_lanes_grad_weight_max_pool_applies(const ConvGeometry& g, const ConvGeometry& pool) {
+// the images-in-lanes layout.
+bool conv2d_lanes_grad_weight_pool_applies(const ConvGeometry& g, const ConvGeometry& pool) {
   return conv2d_lanes_grad_weight_applies(g) && pool.kernel_h == 2 && pool.kernel_w == 2 &&
          pool.stride_h == 2 && pool.stride_w == 2 && pool.pad_h == 0 && pool.pad_w == 0 &&
          pool.in_h == g.out_h && pool.in_w == g.out_w && pool.in_channels == g.out_channels;
@@ -386,6 +386,46 @@ void conv2d_grad_weight_lanes_max_pool(const ConvGeometry& g, const float* x,
             store_vec(out + kW, won == right ? grad : Vec{});
             store_vec(out + q * kW, won == below ? grad : Vec{});
             store_vec(out + (q + 1) * kW, won == diagonal ? grad : Vec{});
+          }
+        }
+      },
+      grad_w, grad_bias);
+}
+
+// x is (N,1,H,W), pooled.grad is (N,K,P',Q'), pooled.y is (N,K,P,Q), grad_w is (K,1,R,S),
+// grad_bias is (K) or null
+//
+// dout holds what interleaving grad_z would give, computed as the two kernels apart compute
+// it: the pooling's backward gives each cell of a window the share 0 + g / 4 (a last row
+// or column that no window covers gets 0), and the sigmoid's backward multiplies,
+// share · y · (1 − y), in that order.
+void conv2d_grad_weight_lanes_sigmoid_avg_pool(const ConvGeometry& g, const float* x,
+                                               const SigmoidAvgPoolGrad& pooled, float* grad_w,
+                                               float* grad_bias) {
+  const int64_t plane = g.out_h * g.out_w, out_image = g.out_channels * plane;
+  const int64_t pooled_h = pooled.pool.out_h, pooled_w = pooled.pool.out_w;
+  const int64_t pooled_plane = pooled_h * pooled_w, pooled_image = g.out_channels * pooled_plane;
+  grad_weight_lanes(
+      g, x,
+      [&](int64_t group, int64_t count, float* dout) {
+        thread_local detail::Scratch share_scratch;
+        float* shares = share_scratch.reserve(pooled_image * kW);
+        interleave(pooled.grad + group * kW * pooled_image, pooled_image, count, shares);
+        for (int64_t e = 0; e < pooled_image; ++e) {
+          store_vec(shares + e * kW, load_vec(shares + e * kW) / 4.0f + 0.0f);
+        }
+        interleave(pooled.y + group * kW * out_image, out_image, count, dout);  // y, in place
+        for (int64_t k = 0; k < g.out_channels; ++k) {
+          for (int64_t h = 0; h < g.out_h; ++h) {
+            float* row = dout + (k * plane + h * g.out_w) * kW;
+            const float* window_row = shares + (k * pooled_plane + h / 2 * pooled_w) * kW;
+            const bool covered_row = h < 2 * pooled_h;
+            for (int64_t w = 0; w < g.out_w; ++w) {
+              const Vec share =
+                  covered_row && w < 2 * pooled_w ? load_vec(window_row + w / 2 * kW) : Vec{};
+              const Vec y = load_vec(row + w * kW);
+              store_vec(row + w * kW, share * y * (1.0f - y));
+            }
           }
         }
       },

@@ -107,21 +107,35 @@ std::vector<Tensor> inputs_of(const Tensor& x, const Tensor& weight, const Tenso
 
 // The node of a fused op: the gradient of the convolution's output comes from the
 // pooling's (and activation's) backward, chunk by chunk; then the convolution's backward
-// runs on the whole batch and gives the grads of x, weight and bias.
+// runs on the whole batch and gives the grads of x, weight and bias. Without x's gradient
+// (a first layer, whose x is the images) grad_z serves only the weight gradient, and an
+// installed fused kernel takes that from go directly (byo/fused_kernels.h).
 class FusedConvBackward : public Node {
  public:
   FusedConvBackward(const Layers& l, bool has_bias) : l_(l), has_bias_(has_bias) {}
 
   std::vector<NDArray> backward(const NDArray& grad_output) override {
     const NDArray go = grad_output.contiguous();
-    NDArray grad_z = NDArray::empty(l_.conv.output_shape());
-    grad_conv_output(go, grad_z);
-    return conv2d_backward(*this, l_.conv, saved(0), saved(1), has_bias_, grad_z);
+    if (needs_input_grad(0) || !has_fused_grad_weight()) {
+      NDArray grad_z = NDArray::empty(l_.conv.output_shape());
+      grad_conv_output(go, grad_z);
+      return conv2d_backward(*this, l_.conv, saved(0), saved(1), has_bias_, grad_z);
+    }
+    std::vector<NDArray> grads(has_bias_ ? 3 : 2);
+    NDArray gw = NDArray::empty(l_.conv.weight_shape());
+    NDArray gb = has_bias_ ? NDArray::empty({l_.conv.out_channels}) : NDArray();
+    fused_grad_weight(go, gw.data(), has_bias_ ? gb.data() : nullptr);
+    if (needs_input_grad(1)) grads[1] = gw;
+    if (has_bias_ && needs_input_grad(2)) grads[2] = gb;
+    return grads;
   }
 
  protected:
   // grad_z (N,K,P,Q) from the gradient of the op's output go (N,K,P',Q').
   virtual void grad_conv_output(const NDArray& go, NDArray& grad_z) = 0;
+  // Whether the installed fused table has this op's weight-gradient kernel, and the call.
+  virtual bool has_fused_grad_weight() const = 0;
+  virtual void fused_grad_weight(const NDArray& go, float* grad_w, float* grad_bias) = 0;
   Layers l_;
   bool has_bias_;
 };
@@ -148,6 +162,13 @@ class ConvSigmoidAvgPoolBackward : public FusedConvBackward {
                            grad_z.data() + first * l_.z_image, floats);
     });
   }
+  bool has_fused_grad_weight() const override {
+    return fused_kernels().grad_weight_sigmoid_avg_pool != nullptr;
+  }
+  void fused_grad_weight(const NDArray& go, float* grad_w, float* grad_bias) override {
+    fused_kernels().grad_weight_sigmoid_avg_pool(
+        l_.conv, saved(0).data(), {l_.pool, go.data(), saved(2).data()}, grad_w, grad_bias);
+  }
 };
 
 // Saved: x, w, and which cell of each window won.
@@ -161,27 +182,18 @@ class ConvMaxPoolBackward : public FusedConvBackward {
     argmax_.reset();
   }
 
-  // Without x's gradient (a first layer, whose x is the images) grad_z is needed only by
-  // the weight gradient, which a fused kernel takes from the pooled gradient directly.
-  std::vector<NDArray> backward(const NDArray& grad_output) override {
-    const Conv2dGradWeightMaxPoolKernel fused = fused_kernels().grad_weight_max_pool;
-    if (fused == nullptr || needs_input_grad(0)) return FusedConvBackward::backward(grad_output);
-    check_saved();
-    const NDArray go = grad_output.contiguous();
-    std::vector<NDArray> grads(has_bias_ ? 3 : 2);
-    NDArray gw = NDArray::empty(l_.conv.weight_shape());
-    NDArray gb = has_bias_ ? NDArray::empty({l_.conv.out_channels}) : NDArray();
-    fused(l_.conv, saved(0).data(), {l_.pool, go.data(), argmax_.get()}, gw.data(),
-          has_bias_ ? gb.data() : nullptr);
-    if (needs_input_grad(1)) grads[1] = gw;
-    if (has_bias_ && needs_input_grad(2)) grads[2] = gb;
-    return grads;
-  }
-
  protected:
   void grad_conv_output(const NDArray& go, NDArray& grad_z) override {
     check_saved();
     pool_kernels().max_backward(l_.pool, go.data(), argmax_.get(), grad_z.data());
+  }
+  bool has_fused_grad_weight() const override {
+    return fused_kernels().grad_weight_max_pool != nullptr;
+  }
+  void fused_grad_weight(const NDArray& go, float* grad_w, float* grad_bias) override {
+    check_saved();
+    fused_kernels().grad_weight_max_pool(l_.conv, saved(0).data(),
+                                         {l_.pool, go.data(), argmax_.get()}, grad_w, grad_bias);
   }
 
  private:

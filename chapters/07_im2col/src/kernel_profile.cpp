@@ -199,6 +199,18 @@ void grad_weight_max_pool(const ConvGeometry& g, const float* x, const MaxPoolGr
              sizeof(int64_t) * pooled_floats);
 }
 
+void grad_weight_sigmoid_avg_pool(const ConvGeometry& g, const float* x,
+                                  const SigmoidAvgPoolGrad& pooled, float* grad_w,
+                                  float* grad_bias) {
+  const auto start = Clock::now();
+  g_state->fused.grad_weight_sigmoid_avg_pool(g, x, pooled, grad_w, grad_bias);
+  const double bias_floats = grad_bias != nullptr ? static_cast<double>(g.out_channels) : 0;
+  record("backward", "conv grad weight (pooled)", conv_shape(g), start,
+         conv_flop(g) + (grad_bias != nullptr ? out_floats(g) : 0),
+         kFloat * (in_floats(g) + out_floats(pooled.pool) + out_floats(g) + weight_floats(g) +
+                   bias_floats));
+}
+
 }  // namespace
 
 KernelProfile::KernelProfile()
@@ -218,10 +230,10 @@ KernelProfile::KernelProfile()
                           &activation_grad<&ActivationKernels::relu_backward>, activations_.name};
   conv_kernels() = {&conv_forward, &conv_grad_input, &conv_grad_weight, conv_.name};
   pool_kernels() = {&avg_forward, &avg_backward, &max_forward, &max_backward, pool_.name};
-  // A null entry stays null: the op then runs the two kernels apart, and both are timed.
-  if (fused_.grad_weight_max_pool != nullptr) {
-    fused_kernels() = {&grad_weight_max_pool, fused_.name};
-  }
+  // A null entry stays null: the op then runs the kernels apart, and each is timed.
+  fused_kernels() = {fused_.grad_weight_max_pool ? &grad_weight_max_pool : nullptr,
+                     fused_.grad_weight_sigmoid_avg_pool ? &grad_weight_sigmoid_avg_pool : nullptr,
+                     fused_.name};
 }
 
 KernelProfile::~KernelProfile() {

@@ -16,9 +16,11 @@ FusedKernels& fused_kernels() {
   return table;
 }
 
-FusedKernels naive_fused_kernels() { return {nullptr, "naive"}; }
+FusedKernels naive_fused_kernels() { return {nullptr, nullptr, "naive"}; }
 
-FusedKernels fast_fused_kernels() { return {&conv2d_grad_weight_max_pool_fast, "fast"}; }
+FusedKernels fast_fused_kernels() {
+  return {&conv2d_grad_weight_max_pool_fast, &conv2d_grad_weight_sigmoid_avg_pool_fast, "fast"};
+}
 
 ActivationKernels fast_activation_kernels() {
   return {&sigmoid_fast, &sigmoid_backward_fast, &relu_fast, &relu_backward_fast, "fast"};
