@@ -196,7 +196,8 @@ def main():
                        statistics.median(b["latency"] for _, b in rounds) * 1e6)
             print(f"| {variant} | {batch} | {t} | {spread([a['epoch'] for a, _ in rounds])} | "
                   f"{spread([b['epoch'] for _, b in rounds])} | "
-                  f"{spread(train)}{met(statistics.median(train), None if args.busy else target)} | "
+                  f"{spread(train, 3)}"
+                  f"{met(statistics.median(train), None if args.busy else target)} | "
                   f"{spread(infer, 3)}"
                   f"{met(statistics.median(infer), None if args.busy else INFERENCE_TARGET)} | "
                   f"{latency[0]:.0f} / {latency[1]:.0f} | "
