@@ -148,21 +148,28 @@ TEST(ConvLanes, AnImagesBitsDoNotDependOnItsBatchNorTheThreads) {
                            in_image * sizeof(float)));
 }
 
+// Convolutions followed by 2×2 pooling for the fused weight gradients: with the images in
+// the lanes (LeNet's first layer at batch 37, a last group of five; 27×27 images, whose
+// output's last row and column no window covers) and where they fall back to the kernels
+// apart (a batch of 5, conv2).
+const Case kPooledCases[] = {{{37, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
+                             {{20, 1, 27, 27}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
+                             {{5, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
+                             {{17, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}}};
+
+ConvGeometry pooling_of(const ConvGeometry& g) {
+  return pool2d_geometry(g.output_shape(), {2, 2}, {2, 2}, {0, 0}, "test");
+}
+
 // The weight gradient taken from a max pooling's gradient gives the bits of the pooling's
-// backward followed by the weight gradient: with the images in the lanes (LeNet's first
-// layer at batch 37, a last group of five; 27×27 images, whose output's last row and
-// column win no window) and where it falls back to the two kernels (a batch of 5, conv2).
-// Half the images are 0, so windows tie; the gradient holds −0, NaN and a large value; on
-// one thread and on three, with and without bias.
+// backward followed by the weight gradient. Half the images are 0, so windows tie; the
+// gradient holds −0, NaN and a large value; on one thread and on three, with and without
+// bias.
 TEST(ConvGradWeightMaxPool, SameBitsAsThePoolingsBackwardThenTheWeightGradient) {
-  const Case cases[] = {{{37, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
-                        {{20, 1, 27, 27}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
-                        {{5, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
-                        {{17, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}}};
-  for (const Case& c : cases) {
+  for (const Case& c : kPooledCases) {
     SCOPED_TRACE(shape_str(c.x));
     const ConvGeometry g = conv2d_geometry(c.x, c.w, c.stride, c.padding);
-    const ConvGeometry pool = pool2d_geometry(g.output_shape(), {2, 2}, {2, 2}, {0, 0}, "test");
+    const ConvGeometry pool = pooling_of(g);
     Generator gen(21);
     NDArray x = NDArray::randn(c.x, gen);
     x.slice(0, 0, c.x[0] / 2).fill_(0.0f);
@@ -201,14 +208,10 @@ TEST(ConvGradWeightMaxPool, SameBitsAsThePoolingsBackwardThenTheWeightGradient) 
 // last image's last cell: on 27×27 images no window covers it, and its gradient must still
 // be 0 · NaN = NaN, as apart.
 TEST(ConvGradWeightSigmoidAvgPool, SameBitsAsTheBackwardsApartThenTheWeightGradient) {
-  const Case cases[] = {{{37, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
-                        {{20, 1, 27, 27}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
-                        {{5, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
-                        {{17, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}}};
-  for (const Case& c : cases) {
+  for (const Case& c : kPooledCases) {
     SCOPED_TRACE(shape_str(c.x));
     const ConvGeometry g = conv2d_geometry(c.x, c.w, c.stride, c.padding);
-    const ConvGeometry pool = pool2d_geometry(g.output_shape(), {2, 2}, {2, 2}, {0, 0}, "test");
+    const ConvGeometry pool = pooling_of(g);
     Generator gen(22);
     const NDArray x = NDArray::randn(c.x, gen);
     const NDArray w = NDArray::randn(c.w, gen), b = NDArray::randn({c.w[0]}, gen);

@@ -145,14 +145,20 @@ void conv_grad_input(const ConvGeometry& g, const float* grad_out, const float* 
          kFloat * (out_floats(g) + weight_floats(g) + in_floats(g)));
 }
 
+// A weight gradient's row: its multiply-adds and, with a bias, the output gradient's sums;
+// x, the weights and the bias, and `grad_bytes`, what it reads to know the output gradient.
+void record_grad_weight(const char* kernel, const ConvGeometry& g, Clock::time_point start,
+                        bool bias, double grad_bytes) {
+  const double bias_floats = bias ? static_cast<double>(g.out_channels) : 0;
+  record("backward", kernel, conv_shape(g), start, conv_flop(g) + (bias ? out_floats(g) : 0),
+         kFloat * (in_floats(g) + weight_floats(g) + bias_floats) + grad_bytes);
+}
+
 void conv_grad_weight(const ConvGeometry& g, const float* x, const float* grad_out, float* grad_w,
                       float* grad_bias) {
   const auto start = Clock::now();
   g_state->conv.grad_weight(g, x, grad_out, grad_w, grad_bias);
-  const double bias_floats = grad_bias != nullptr ? static_cast<double>(g.out_channels) : 0;
-  record("backward", "conv grad weight", conv_shape(g), start,
-         conv_flop(g) + (grad_bias != nullptr ? out_floats(g) : 0),
-         kFloat * (in_floats(g) + out_floats(g) + weight_floats(g) + bias_floats));
+  record_grad_weight("conv grad weight", g, start, grad_bias != nullptr, kFloat * out_floats(g));
 }
 
 void avg_forward(const ConvGeometry& g, const float* x, float* out) {
@@ -191,12 +197,9 @@ void grad_weight_max_pool(const ConvGeometry& g, const float* x, const MaxPoolGr
                           float* grad_w, float* grad_bias) {
   const auto start = Clock::now();
   g_state->fused.grad_weight_max_pool(g, x, pooled, grad_w, grad_bias);
-  const double bias_floats = grad_bias != nullptr ? static_cast<double>(g.out_channels) : 0;
-  const double pooled_floats = out_floats(pooled.pool);
-  record("backward", "conv grad weight (pooled)", conv_shape(g), start,
-         conv_flop(g) + (grad_bias != nullptr ? out_floats(g) : 0),
-         kFloat * (in_floats(g) + pooled_floats + weight_floats(g) + bias_floats) +
-             sizeof(int64_t) * pooled_floats);
+  // the pooled gradient and the winners
+  record_grad_weight("conv grad weight (pooled)", g, start, grad_bias != nullptr,
+                     (kFloat + sizeof(int64_t)) * out_floats(pooled.pool));
 }
 
 void grad_weight_sigmoid_avg_pool(const ConvGeometry& g, const float* x,
@@ -204,11 +207,9 @@ void grad_weight_sigmoid_avg_pool(const ConvGeometry& g, const float* x,
                                   float* grad_bias) {
   const auto start = Clock::now();
   g_state->fused.grad_weight_sigmoid_avg_pool(g, x, pooled, grad_w, grad_bias);
-  const double bias_floats = grad_bias != nullptr ? static_cast<double>(g.out_channels) : 0;
-  record("backward", "conv grad weight (pooled)", conv_shape(g), start,
-         conv_flop(g) + (grad_bias != nullptr ? out_floats(g) : 0),
-         kFloat * (in_floats(g) + out_floats(pooled.pool) + out_floats(g) + weight_floats(g) +
-                   bias_floats));
+  // the pooled gradient and y
+  record_grad_weight("conv grad weight (pooled)", g, start, grad_bias != nullptr,
+                     kFloat * (out_floats(pooled.pool) + out_floats(g)));
 }
 
 }  // namespace
