@@ -20,9 +20,11 @@
 
 #include "bench_lenet_step.h"
 #include "byo/conv_gemm.h"
+#include "byo/fast_kernels.h"
 #include "byo/gemm.h"
 #include "byo/im2col.h"
 #include "byo/ndarray.h"
+#include "byo/pool_fast.h"
 #include "byo/random.h"
 
 #ifdef BYO_HAVE_OPENBLAS
@@ -209,6 +211,50 @@ void run_conv_pass(benchmark::State& state, byo::ConvKernels kernels, byo::ConvG
   }
 }
 
+// LeNet's first-layer weight gradient on one replica's shard, from the gradient of the
+// pooling after it: the pooling's (and the sigmoid's) backward writing grad_z and the
+// weight gradient reading it, or the fused kernel (byo/fused_kernels.h).
+void run_first_layer_grad_weight(benchmark::State& state, bool sigmoid, bool fused, int64_t batch) {
+  const byo::KernelsGuard tables(byo::KernelSet::fast);  // grad_z from the buffer cache
+  const byo::ConvGeometry g =
+      byo::conv2d_geometry({batch, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2});
+  const byo::ConvGeometry pool =
+      byo::pool2d_geometry(g.output_shape(), {2, 2}, {2, 2}, {0, 0}, "bench");
+  byo::Generator gen(5);
+  const byo::NDArray x = byo::NDArray::randn(g.input_shape(), gen);
+  const byo::NDArray w = byo::NDArray::randn(g.weight_shape(), gen);
+  const byo::NDArray grad = byo::NDArray::randn(pool.output_shape(), gen);
+  byo::NDArray z = byo::NDArray::empty(g.output_shape());
+  byo::conv2d_forward_gemm(g, x.data(), w.data(), nullptr, z.data());
+  byo::NDArray pooled = byo::NDArray::empty(pool.output_shape());
+  std::vector<int64_t> winners(static_cast<size_t>(pooled.numel()));
+  if (sigmoid) {
+    byo::sigmoid_fast(z.data(), z.data(), z.numel());  // z now holds y = σ(z)
+  } else {
+    byo::max_pool2d_forward_fast(pool, z.data(), pooled.data(), winners.data());
+  }
+  std::vector<float> grad_w(150), grad_bias(6);
+  for (auto _ : state) {
+    if (fused && sigmoid) {
+      byo::conv2d_grad_weight_sigmoid_avg_pool_fast(g, x.data(), {pool, grad.data(), z.data()},
+                                                    grad_w.data(), grad_bias.data());
+    } else if (fused) {
+      byo::conv2d_grad_weight_max_pool_fast(g, x.data(), {pool, grad.data(), winners.data()},
+                                            grad_w.data(), grad_bias.data());
+    } else {
+      const byo::NDArray grad_z = byo::NDArray::empty(g.output_shape());
+      if (sigmoid) {
+        byo::avg_pool2d_backward_fast(pool, grad.data(), grad_z.data());
+        byo::sigmoid_backward_fast(grad_z.data(), z.data(), grad_z.data(), grad_z.numel());
+      } else {
+        byo::max_pool2d_backward_fast(pool, grad.data(), winners.data(), grad_z.data());
+      }
+      byo::conv2d_grad_weight_gemm(g, x.data(), grad_z.data(), grad_w.data(), grad_bias.data());
+    }
+    benchmark::ClobberMemory();
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -311,6 +357,20 @@ int main(int argc, char** argv) {
           run_conv_pass, byo::fast_conv_kernels(), g, pass)
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime();
+    }
+  }
+
+  for (const bool sigmoid : {false, true}) {
+    for (const int64_t batch : {32, 64}) {
+      for (const bool fused : {false, true}) {
+        const std::string name = std::string("first_layer_grad_weight/") +
+                                 (sigmoid ? "sigmoid_avg_pool/" : "max_pool/") +
+                                 std::to_string(batch) + (fused ? "/fused" : "/apart");
+        benchmark::RegisterBenchmark(name.c_str(), run_first_layer_grad_weight, sigmoid, fused,
+                                     batch)
+            ->Unit(benchmark::kMicrosecond)
+            ->UseRealTime();
+      }
     }
   }
 
