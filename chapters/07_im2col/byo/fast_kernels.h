@@ -10,8 +10,8 @@
 ///     pool_kernels()          chapter 6     naive_pool_kernels()           fast_pool_kernels()
 ///     fused_kernels()         chapter 7     naive_fused_kernels() (null)   fast_fused_kernels()
 ///
-/// The fifth is this chapter's own: a kernel that does the work of two of chapter 6's
-/// (byo/fused_kernels.h), whose oracle is those two kernels apart.
+/// The fifth is this chapter's own: kernels that each do the work of several entries of the
+/// others (byo/fused_kernels.h), whose oracle is those entries run one after the other.
 /// `use_fast_kernels()` installs the five fast tables whole; `use_naive_kernels()` the
 /// five naive ones; `KernelsGuard` does either for one scope and then puts back what was
 /// installed before. Each fast kernel is tested against its naive twin, on contiguous and

@@ -357,28 +357,28 @@ void conv2d_grad_weight_lanes_max_pool(const ConvGeometry& g, const float* x,
   grad_weight_lanes(
       g, x,
       [&](int64_t group, int64_t count, float* dout) {
-        thread_local detail::Scratch grad_scratch, cell_scratch, cells_scratch;
+        thread_local detail::Scratch grad_scratch, offset_scratch, offset_lanes_scratch;
         float* grads = grad_scratch.reserve(pooled_image * kW);
         interleave(pooled.grad + group * kW * pooled_image, pooled_image, count, grads);
         // Which cell of its window won, as its offset from the corner (0, 1, Q or Q + 1), a
         // small float so that the images' offsets interleave as their gradients do. The
         // lanes past `count` get offset 0 and gradient 0, which writes the +0 they need.
-        float* cell = cell_scratch.reserve(count * pooled_image);
+        float* offsets = offset_scratch.reserve(count * pooled_image);  // image after image
         const int64_t* winners = pooled.winners + group * kW * pooled_image;
         for (int64_t plane_start = 0; plane_start < count * pooled_image;
              plane_start += pooled_plane) {
           for (int64_t j = 0; j < pooled_plane; ++j) {
-            cell[plane_start + j] =
+            offsets[plane_start + j] =
                 static_cast<float>(winners[plane_start + j] - corners[static_cast<size_t>(j)]);
           }
         }
-        float* cells = cells_scratch.reserve(pooled_image * kW);
-        interleave(cell, pooled_image, count, cells);
+        float* offset_lanes = offset_lanes_scratch.reserve(pooled_image * kW);
+        interleave(offsets, pooled_image, count, offset_lanes);
         if (g.out_h % 2 != 0 || q % 2 != 0) std::fill_n(dout, out_image * kW, 0.0f);
         const float right = 1.0f, below = static_cast<float>(q), diagonal = below + 1.0f;
         for (int64_t k = 0; k < g.out_channels; ++k) {
           for (int64_t e = k * pooled_plane; e < (k + 1) * pooled_plane; ++e) {
-            const Vec won = load_vec(cells + e * kW);
+            const Vec won = load_vec(offset_lanes + e * kW);
             const Vec grad = load_vec(grads + e * kW) + 0.0f;
             const size_t corner = static_cast<size_t>(e - k * pooled_plane);
             float* out = dout + (k * plane + corners[corner]) * kW;
