@@ -48,22 +48,26 @@ const Case kCases[] = {
     {{1, 1, 3, 3}, {2, 1, 3, 3}, {1, 1}, {0, 0}},
     {{2, 1, 17, 5}, {1, 1, 2, 5}, {1, 1}, {1, 0}},
     // Several channels and stride 1: the filters-in-lanes kernels (conv_wide.cpp). More
-    // filters than one vector with a partial last one, rows longer than one pass of 12
-    // pixels, a rectangular kernel with padding, padding wider than the kernel, and a 6×6
-    // kernel (forward only: its weight gradient goes back to im2col + GEMM).
+    // filters than one vector with a partial last one (with AVX2, a pass of two filter
+    // vectors and one of one), rows longer than one pass of 12 pixels (6 with AVX2), a
+    // rectangular kernel with padding, padding wider than the kernel, and a 6×6 kernel
+    // (forward only: its weight gradient goes back to im2col + GEMM).
     {{3, 2, 7, 15}, {17, 2, 3, 3}, {1, 1}, {1, 1}},
     {{2, 3, 9, 8}, {5, 3, 2, 5}, {1, 1}, {1, 2}},
     {{2, 2, 8, 8}, {4, 2, 6, 6}, {1, 1}, {0, 0}},
     {{1, 2, 4, 4}, {3, 2, 2, 2}, {1, 1}, {2, 2}},
     // Windows five wide, whose kernels hold a row of weights or of output gradients in
-    // registers: rows of 17 (12 + 5 pixels a pass) and 13 outputs, an odd number of
+    // registers: rows of 17 (passes of 9 and 8 pixels) and 13 outputs, an odd number of
     // rows; rows of 9 and 12 with 5×5 windows, whose weight gradient goes by kernel rows.
+    // Wide planes of 34 and 64 floats for the input gradient: with AVX2, a chunk of 5
+    // vectors, and chunks of 6 and 2.
     {{2, 3, 7, 17}, {18, 3, 3, 5}, {1, 1}, {1, 2}},
     {{2, 2, 6, 17}, {4, 2, 5, 5}, {1, 1}, {0, 0}},
     {{3, 2, 9, 11}, {5, 2, 5, 5}, {1, 1}, {0, 1}},
     {{1, 3, 8, 16}, {17, 3, 5, 5}, {1, 1}, {0, 0}},
     // Batches of 16 or more with windows five wide and no padding: the images-in-lanes
-    // input gradient (conv_lanes.cpp), with AVX-512. LeNet's second layer in one group of
+    // input gradient (conv_lanes.cpp), with AVX-512 (with AVX2, conv_wide.cpp's, in chunks
+    // of 6, 6 and 6 vectors for LeNet's second layer). LeNet's second layer in one group of
     // 16 images and in two groups and five images; output rows of 5 (three kernel rows, a
     // last group of one image) and of 11, the widest; rows of 12 go back to conv_wide.cpp.
     {{16, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}},
@@ -72,8 +76,9 @@ const Case kCases[] = {
     {{16, 3, 6, 15}, {4, 3, 2, 5}, {1, 1}, {0, 0}},
     {{16, 2, 6, 16}, {3, 2, 2, 5}, {1, 1}, {0, 0}},
     // One input channel, windows five wide, batches of 16 or more: the images-in-lanes
-    // weight gradient. LeNet's first layer; seven filters (passes of three, three and one)
-    // with a last group of five images; two filters with padding of one row and no column.
+    // weight gradient. LeNet's first layer; seven filters (passes of three, three and one;
+    // with AVX2 two, two, two and one) with a last group of five images (AVX2: 8 + 8 + 5);
+    // two filters with padding of one row and no column.
     {{16, 1, 28, 28}, {6, 1, 5, 5}, {1, 1}, {2, 2}},
     {{21, 1, 9, 12}, {7, 1, 3, 5}, {1, 1}, {1, 2}},
     {{16, 1, 6, 7}, {2, 1, 2, 5}, {1, 1}, {1, 0}},

@@ -70,28 +70,37 @@ struct Segment {
   int64_t cols, plane, channels, kernel_h, kernel_w, wt_stride;
 };
 
-// acc[i][j] = bias + Σ_{c,r,s} wt[c,r,s] · image[c, i + r, j + s] for ROWS rows of J
-// pixels; out is ROWS·J vectors, pixel-major.
-template <int ROWS, int J>
-void segment(const Segment& sg, Vec bias, float* out) {
-  Vec acc[ROWS][J];
-  for (int i = 0; i < ROWS; ++i) {
-    for (int j = 0; j < J; ++j) acc[i][j] = bias;
+// acc[i][j][v] = bias[v] + Σ_{c,r,s} wt[c,r,s][v] · image[c, i + r, j + s] for ROWS rows
+// of J pixels and V filter vectors; out is ROWS·J·V vectors, pixel-major.
+template <int ROWS, int J, int V>
+void segment(const Segment& sg, const float* bias, float* out) {
+  Vec acc[ROWS][J][V];
+  for (int v = 0; v < V; ++v) {
+    const Vec b = load_vec(bias + v * kW);
+    for (int i = 0; i < ROWS; ++i) {
+      for (int j = 0; j < J; ++j) acc[i][j][v] = b;
+    }
   }
   const float* wt = sg.wt;
   for (int64_t c = 0; c < sg.channels; ++c) {
     for (int64_t r = 0; r < sg.kernel_h; ++r) {
       const float* row = sg.image + c * sg.plane + r * sg.cols;
       for (int64_t s = 0; s < sg.kernel_w; ++s, wt += sg.wt_stride) {
-        const Vec wv = load_vec(wt);
+        Vec wv[V];
+        for (int v = 0; v < V; ++v) wv[v] = load_vec(wt + v * kW);
         for (int i = 0; i < ROWS; ++i) {
-          for (int j = 0; j < J; ++j) acc[i][j] += row[i * sg.cols + j + s] * wv;
+          for (int j = 0; j < J; ++j) {
+            const Vec x = broadcast(row[i * sg.cols + j + s]);
+            for (int v = 0; v < V; ++v) acc[i][j][v] += x * wv[v];
+          }
         }
       }
     }
   }
   for (int i = 0; i < ROWS; ++i) {
-    for (int j = 0; j < J; ++j) store_vec(out + (i * J + j) * kW, acc[i][j]);
+    for (int j = 0; j < J; ++j) {
+      for (int v = 0; v < V; ++v) store_vec(out + ((i * J + j) * V + v) * kW, acc[i][j][v]);
+    }
   }
 }
 
@@ -99,10 +108,11 @@ void segment(const Segment& sg, Vec bias, float* out) {
 // broadcast once per kernel row and meets the S weight vectors of that row, held in
 // registers, instead of being broadcast again for every tap that reads it.
 template <int ROWS, int J, int S>
-void segment_rows(const Segment& sg, Vec bias, float* out) {
+void segment_rows(const Segment& sg, const float* bias, float* out) {
+  const Vec b = load_vec(bias);
   Vec acc[ROWS][J];
   for (int i = 0; i < ROWS; ++i) {
-    for (int j = 0; j < J; ++j) acc[i][j] = bias;
+    for (int j = 0; j < J; ++j) acc[i][j] = b;
   }
   const float* wt = sg.wt;
   for (int64_t c = 0; c < sg.channels; ++c) {
@@ -132,12 +142,12 @@ void segment_rows(const Segment& sg, Vec bias, float* out) {
   }
 }
 
-using SegmentKernel = void (*)(const Segment&, Vec, float*);
+using SegmentKernel = void (*)(const Segment&, const float*, float*);
 
-// segment<ROWS, J> for J = 1 .. kMaxSegment, picked at run time.
+// segment<ROWS, J, 1> for J = 1 .. kMaxSegment, picked at run time.
 template <int ROWS, int... J>
 SegmentKernel pick(int64_t pixels, std::integer_sequence<int, J...>) {
-  static constexpr SegmentKernel table[] = {&segment<ROWS, J + 1>...};
+  static constexpr SegmentKernel table[] = {&segment<ROWS, J + 1, 1>...};
   return table[pixels - 1];
 }
 template <int ROWS, int... J>
@@ -151,6 +161,19 @@ SegmentKernel pick(int64_t pixels, int64_t kernel_w) {
     return pick5<ROWS>(pixels, std::make_integer_sequence<int, kMaxSegment>{});
   }
   return pick<ROWS>(pixels, std::make_integer_sequence<int, kMaxSegment>{});
+}
+
+// With 16 registers a pass takes two filter vectors (16 filters with AVX2) over up to six
+// pixels of one row, so that each broadcast feeds two FMAs: 12 accumulators, 2 weight
+// vectors and the broadcast. Two rows of 12 pixels, one filter vector (the AVX-512 pass),
+// would keep 24 accumulators and spill.
+constexpr bool kPairFilters = !kManyRegisters;
+constexpr int kPairSegment = 6;
+
+template <int... J>
+SegmentKernel pick_pair(int64_t pixels, std::integer_sequence<int, J...>) {
+  static constexpr SegmentKernel table[] = {&segment<1, J + 1, 2>...};
+  return table[pixels - 1];
 }
 
 // ---- the weight gradient ---------------------------------------------------------------
@@ -183,6 +206,33 @@ void taps(const TapPass& tp, float* sums) {
     for (int s = 0; s < S; ++s) {
       float* at = sums + (r * S + s) * kW;
       store_vec(at, load_vec(at) + acc[r][s]);
+    }
+  }
+}
+
+// taps for kernel row r only, and two filter vectors (kPairFilters): each broadcast input
+// meets the output gradient of both, in 2·S accumulators (10 of AVX2's 16 registers for
+// S = 5). The sums, in their order, are those of taps; the second vector's sums are
+// pair_stride floats after the first's.
+template <int S>
+void taps_pair(const TapPass& tp, int64_t r, int64_t pair_stride, float* sums) {
+  Vec acc[S][2] = {};
+  for (int64_t p = 0; p < tp.out_h; ++p) {
+    const float* row = tp.image + (p + r) * tp.cols;
+    const float* d = tp.dout + p * tp.out_w * tp.dout_stride;
+    for (int64_t q = 0; q < tp.out_w; ++q, d += tp.dout_stride) {
+      const Vec d0 = load_vec(d), d1 = load_vec(d + kW);
+      for (int s = 0; s < S; ++s) {
+        const Vec x = broadcast(row[q + s]);
+        acc[s][0] += x * d0;
+        acc[s][1] += x * d1;
+      }
+    }
+  }
+  for (int u = 0; u < 2; ++u) {
+    for (int s = 0; s < S; ++s) {
+      float* at = sums + u * pair_stride + (r * S + s) * kW;
+      store_vec(at, load_vec(at) + acc[s][u]);
     }
   }
 }
@@ -239,27 +289,35 @@ template <int... I>
 constexpr auto taps_table(std::integer_sequence<int, I...>) {
   return std::array<TapsKernel, sizeof...(I)>{&taps<I / kMaxTapSide + 1, I % kMaxTapSide + 1>...};
 }
+using TapsPairKernel = void (*)(const TapPass&, int64_t, int64_t, float*);
+constexpr std::array<TapsPairKernel, kMaxTapSide> kTapsPair{
+    &taps_pair<1>, &taps_pair<2>, &taps_pair<3>, &taps_pair<4>, &taps_pair<5>};
 constexpr auto kTapsKernels =
     taps_table(std::make_integer_sequence<int, kMaxTapSide * kMaxTapSide>{});
 
 // ---- the input gradient ----------------------------------------------------------------
 
-constexpr int64_t kMaxWideVectors = 9;  // 3 taps × 9 accumulators + 3 weights + 1 load
+// The wide planes this input gradient takes: 144 floats, 9 vectors of AVX-512 (LeNet's
+// conv2, 10 rows of 14). A pass holds a chunk of the plane in registers: 3 taps × 9
+// accumulators + 3 weights + 1 load with 32 registers; 2 taps × 6 + 2 + 1 with 16.
+constexpr int64_t kMaxWideFloats = 144;
+constexpr int kMaxChunk = kManyRegisters ? 9 : 6;
 
 int64_t wide_vectors(const ConvGeometry& g) { return (g.out_h * bordered_cols(g) + kW - 1) / kW; }
 
 // acc[g] (V vectors each) = Σ_k w[k,c,t + g] · dout_wide[k], for G taps t .. t + G − 1
-// of channel c; then each tap's wide plane is added to dx_b at its shift, tap by tap.
+// of channel c; then each tap's chunk of the wide plane is added to dx_b at its shift, tap
+// by tap. dout_wide's rows are row_floats apart.
 template <int V, int G>
-void scatter_group(const ConvGeometry& g, const float* dout_wide, const float* w, int64_t c,
-                   int64_t t, float* dx_b) {
+void scatter_group(const ConvGeometry& g, const float* dout_wide, int64_t row_floats,
+                   const float* w, int64_t c, int64_t t, float* dx_b) {
   const int64_t cols = bordered_cols(g), plane = bordered_plane(g);
   const int64_t taps = g.kernel_h * g.kernel_w, chw = g.in_channels * taps;
   Vec acc[G][V] = {};
   for (int64_t k = 0; k < g.out_channels; ++k) {
     Vec u[G];
     for (int i = 0; i < G; ++i) u[i] = in_register(broadcast(w[k * chw + c * taps + t + i]));
-    const float* d = dout_wide + k * V * kW;
+    const float* d = dout_wide + k * row_floats;
     for (int v = 0; v < V; ++v) {
       const Vec dv = in_register(load_vec(d + v * kW));  // else loaded once per tap
       for (int i = 0; i < G; ++i) acc[i][v] += u[i] * dv;
@@ -273,36 +331,37 @@ void scatter_group(const ConvGeometry& g, const float* dout_wide, const float* w
   }
 }
 
-// dx_b (C bordered planes) += for every tap t of every channel c, the wide plane
-// Σ_k w[k,c,t] · dout_wide[k], shifted by the tap. dout_wide is (K, V·kW): each output row
-// as wide as a bordered input row, zero past column Q and past the last row. Taps go in
-// groups of three, whose 3·V accumulators and 3 weights fill AVX-512's 32 registers (two
-// with fewer registers): each load of dout_wide then feeds three FMAs.
+// dx_b (C bordered planes) += for every tap t of every channel c, a chunk of V vectors of
+// the wide plane Σ_k w[k,c,t] · dout_wide[k], shifted by the tap. dout_wide is (K,
+// row_floats): each output row as wide as a bordered input row, zero past column Q and past
+// the last row. Taps go in groups of three (two with fewer registers), whose accumulators
+// and weights fill the registers: each load of dout_wide then feeds three FMAs.
 template <int V>
-void scatter_taps(const ConvGeometry& g, const float* dout_wide, const float* w, float* dx_b) {
+void scatter_taps(const ConvGeometry& g, const float* dout_wide, int64_t row_floats, const float* w,
+                  float* dx_b) {
   const int64_t taps = g.kernel_h * g.kernel_w;
   for (int64_t c = 0; c < g.in_channels; ++c) {
     int64_t t = 0;
     if constexpr (kManyRegisters) {
-      for (; t + 3 <= taps; t += 3) scatter_group<V, 3>(g, dout_wide, w, c, t, dx_b);
+      for (; t + 3 <= taps; t += 3) scatter_group<V, 3>(g, dout_wide, row_floats, w, c, t, dx_b);
     }
-    for (; t + 2 <= taps; t += 2) scatter_group<V, 2>(g, dout_wide, w, c, t, dx_b);
-    if (t < taps) scatter_group<V, 1>(g, dout_wide, w, c, t, dx_b);
+    for (; t + 2 <= taps; t += 2) scatter_group<V, 2>(g, dout_wide, row_floats, w, c, t, dx_b);
+    if (t < taps) scatter_group<V, 1>(g, dout_wide, row_floats, w, c, t, dx_b);
   }
 }
 
-using ScatterKernel = void (*)(const ConvGeometry&, const float*, const float*, float*);
+using ScatterKernel = void (*)(const ConvGeometry&, const float*, int64_t, const float*, float*);
 
 template <int... V>
 constexpr auto scatter_table(std::integer_sequence<int, V...>) {
   return std::array<ScatterKernel, sizeof...(V)>{&scatter_taps<V + 1>...};
 }
-constexpr auto kScatterKernels = scatter_table(std::make_integer_sequence<int, kMaxWideVectors>{});
+constexpr auto kScatterKernels = scatter_table(std::make_integer_sequence<int, kMaxChunk>{});
 
 }  // namespace
 
 bool conv2d_wide_grad_input_applies(const ConvGeometry& g) {
-  return conv2d_wide_applies(g) && wide_vectors(g) <= kMaxWideVectors;
+  return conv2d_wide_applies(g) && wide_vectors(g) * kW <= kMaxWideFloats;
 }
 
 // grad_out is (N,K,P,Q), w is (K,C,R,S), grad_x is (N,C,H,W)
@@ -315,7 +374,6 @@ void conv2d_grad_input_wide(const ConvGeometry& g, const float* grad_out, const 
                             float* grad_x) {
   const int64_t cols = bordered_cols(g), plane = bordered_plane(g), vectors = wide_vectors(g);
   const int64_t pixels = g.out_h * g.out_w;
-  const ScatterKernel kernel = kScatterKernels[static_cast<size_t>(vectors - 1)];
   // The last tap's vectors reach (R − 1)·Wb + S − 1 + V·kW floats past its channel's start.
   const auto dx_floats =
       static_cast<size_t>(g.in_channels * plane + g.kernel_h * cols + g.kernel_w + vectors * kW);
@@ -333,7 +391,12 @@ void conv2d_grad_input_wide(const ConvGeometry& g, const float* grad_out, const 
                         g.out_w, g.out_h, g.out_w);
     }
     std::fill(dx_b.begin(), dx_b.end(), 0.0f);
-    kernel(g, dout, w, dx_b.data());
+    // Chunk after chunk: an element's sum takes its taps in an order fixed by the shape.
+    for (int64_t v0 = 0; v0 < vectors; v0 += kMaxChunk) {
+      const int64_t chunk = std::min<int64_t>(kMaxChunk, vectors - v0);
+      kScatterKernels[static_cast<size_t>(chunk - 1)](g, dout + v0 * kW, vectors * kW, w,
+                                                      dx_b.data() + v0 * kW);
+    }
     for (int64_t c = 0; c < g.in_channels; ++c) {
       const float* src = dx_b.data() + c * plane + g.pad_h * cols + g.pad_w;
       float* dst = grad_x + (n * g.in_channels + c) * g.in_h * g.in_w;
@@ -374,28 +437,41 @@ void conv2d_forward_wide(const ConvGeometry& g, const float* x, const float* w, 
     float* image = images[detail::this_thread()].data();
     const float* result = results[detail::this_thread()].data();
     place_image(g, x + n * g.in_channels * g.in_h * g.in_w, image);
-    for (int64_t v = 0; v < kv; ++v) {
-      const Vec bias_v = load_vec(padded_bias.data() + v * kW);
-      const int64_t filters = std::min(kW, g.out_channels - v * kW);
-      for (int64_t p = 0; p < g.out_h; p += 2) {
-        const int rows = p + 1 < g.out_h ? 2 : 1;
-        for (int64_t q = 0; q < g.out_w; q += kMaxSegment) {
-          const int64_t pixels = std::min<int64_t>(kMaxSegment, g.out_w - q);
+    for (int64_t v = 0; v < kv;) {
+      // A pass: two filter vectors, one row, up to kPairSegment pixels, or one filter
+      // vector, two rows, up to kMaxSegment pixels; a row is cut into equal segments.
+      const int vectors = kPairFilters && v + 2 <= kv ? 2 : 1;
+      const int64_t row_step = vectors == 2 ? 1 : 2;
+      const int64_t widest = vectors == 2 ? kPairSegment : kMaxSegment;
+      const int64_t segments = (g.out_w + widest - 1) / widest;
+      const int64_t width = (g.out_w + segments - 1) / segments;
+      for (int64_t p = 0; p < g.out_h; p += row_step) {
+        const int rows = static_cast<int>(std::min(row_step, g.out_h - p));
+        for (int64_t q = 0; q < g.out_w; q += width) {
+          const int64_t pixels = std::min(width, g.out_w - q);
           const Segment sg{image + p * cols + q, wt.data() + v * kW, cols,       bordered_plane(g),
                            g.in_channels,        g.kernel_h,         g.kernel_w, kv * kW};
-          (rows == 2 ? pick<2>(pixels, g.kernel_w) : pick<1>(pixels, g.kernel_w))(
-              sg, bias_v, results[detail::this_thread()].data());
-          // Transpose on the way out: lane f of pixel (i, j) is filter v·kW + f.
-          for (int64_t f = 0; f < filters; ++f) {
-            float* dst = out + (n * g.out_channels + v * kW + f) * plane_out + p * g.out_w + q;
-            for (int i = 0; i < rows; ++i) {
-              for (int64_t j = 0; j < pixels; ++j) {
-                dst[i * g.out_w + j] = result[(i * pixels + j) * kW + f];
+          const SegmentKernel kernel =
+              vectors == 2 ? pick_pair(pixels, std::make_integer_sequence<int, kPairSegment>{})
+              : rows == 2  ? pick<2>(pixels, g.kernel_w)
+                           : pick<1>(pixels, g.kernel_w);
+          kernel(sg, padded_bias.data() + v * kW, results[detail::this_thread()].data());
+          // Transpose on the way out: lane f of vector u of pixel (i, j) is filter
+          // (v + u)·kW + f.
+          for (int u = 0; u < vectors; ++u) {
+            const int64_t first = (v + u) * kW, filters = std::min(kW, g.out_channels - first);
+            for (int64_t f = 0; f < filters; ++f) {
+              float* dst = out + (n * g.out_channels + first + f) * plane_out + p * g.out_w + q;
+              for (int i = 0; i < rows; ++i) {
+                for (int64_t j = 0; j < pixels; ++j) {
+                  dst[i * g.out_w + j] = result[((i * pixels + j) * vectors + u) * kW + f];
+                }
               }
             }
           }
         }
       }
+      v += vectors;
     }
   }
 }
@@ -439,7 +515,9 @@ void conv2d_grad_weight_wide(const ConvGeometry& g, const float* x, const float*
       for (int64_t k = 0; k < g.out_channels; ++k) {
         for (int64_t j = 0; j < pixels; ++j) dout[j * stride + k] = go[k * pixels + j];
       }
-      for (int64_t v = 0; v < kv; ++v) {
+      const int64_t channel_floats = taps_per_channel * kW;
+      for (int64_t v = 0; v < kv;) {
+        const int vectors = kPairFilters && v + 2 <= kv ? 2 : 1;
         for (int64_t c = 0; c < g.in_channels; ++c) {
           const TapPass tp{image + c * bordered_plane(g),
                            dout + v * kW,
@@ -447,17 +525,25 @@ void conv2d_grad_weight_wide(const ConvGeometry& g, const float* x, const float*
                            g.out_h,
                            g.out_w,
                            stride};
-          float* channel_sums = sums + (v * g.in_channels + c) * taps_per_channel * kW;
-          if (by_rows) {
+          float* channel_sums = sums + (v * g.in_channels + c) * channel_floats;
+          if (vectors == 2) {
+            for (int64_t r = 0; r < g.kernel_h; ++r) {
+              kTapsPair[static_cast<size_t>(g.kernel_w - 1)](tp, r, g.in_channels * channel_floats,
+                                                             channel_sums);
+            }
+          } else if (by_rows) {
             kTapsRows3[static_cast<size_t>(g.out_w - 1)](tp, 0, channel_sums);
             kTapsRows2[static_cast<size_t>(g.out_w - 1)](tp, 3, channel_sums);
           } else {
             kernel(tp, channel_sums);
           }
         }
-        Vec bias_acc = load_vec(sums + weights + v * kW);
-        for (int64_t j = 0; j < pixels; ++j) bias_acc += load_vec(dout + j * stride + v * kW);
-        store_vec(sums + weights + v * kW, bias_acc);
+        for (int64_t u = v; u < v + vectors; ++u) {
+          Vec bias_acc = load_vec(sums + weights + u * kW);
+          for (int64_t j = 0; j < pixels; ++j) bias_acc += load_vec(dout + j * stride + u * kW);
+          store_vec(sums + weights + u * kW, bias_acc);
+        }
+        v += vectors;
       }
     }
   }
