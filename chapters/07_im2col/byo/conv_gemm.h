@@ -86,7 +86,7 @@ bool conv2d_lanes_grad_input_applies(const ConvGeometry& g);
 void conv2d_grad_input_lanes(const ConvGeometry& g, const float* grad_out, const float* w,
                              float* grad_x);
 
-/// @brief Whether the images-in-lanes weight gradient applies: AVX-512, a batch of at
+/// @brief Whether the images-in-lanes weight gradient applies: AVX2 or AVX-512, a batch of at
 ///        least one vector of images, conv2d_direct_applies(g) and windows five wide
 ///        (LeNet's first layer).
 bool conv2d_lanes_grad_weight_applies(const ConvGeometry& g);

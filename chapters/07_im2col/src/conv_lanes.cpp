@@ -148,7 +148,9 @@ constexpr auto kRowsKernels = rows_table(std::make_integer_sequence<int, kMaxQ>{
 
 // ---- the weight gradient of one input channel ------------------------------------------
 
-constexpr int64_t kGradFilters = 3;  // 3 filters × 5 taps: 15 sums, 5 inputs, 1 gradient
+// Filters per pass: with AVX-512's 32 registers 3 × 5 taps make 15 sums, with 5 inputs and
+// 1 gradient; 16 registers (AVX2) hold 2 × 5 sums, 5 inputs and 1 gradient.
+constexpr int64_t kGradFilters = kW >= 16 ? 3 : 2;
 
 struct TapsPass {
   const float* x;     // the group's bordered input plane at row r, interleaved
@@ -197,7 +199,11 @@ void zero_border(float* plane, int64_t rows, int64_t cols, const ConvGeometry& g
 }
 
 using TapsKernel = void (*)(const TapsPass&, Vec (&)[kGradFilters][kS]);
-constexpr TapsKernel kTapsKernels[] = {&taps_of_row<1>, &taps_of_row<2>, &taps_of_row<3>};
+template <int... F>
+constexpr auto taps_table(std::integer_sequence<int, F...>) {
+  return std::array<TapsKernel, sizeof...(F)>{&taps_of_row<F + 1>...};
+}
+constexpr auto kTapsKernels = taps_table(std::make_integer_sequence<int, kGradFilters>{});
 
 }  // namespace
 
@@ -240,7 +246,7 @@ void conv2d_grad_input_lanes(const ConvGeometry& g, const float* grad_out, const
 
 // One input channel, stride 1, windows five wide, as LeNet's first layer.
 bool conv2d_lanes_grad_weight_applies(const ConvGeometry& g) {
-  return kW >= 16 && g.batch >= kW && conv2d_direct_applies(g) && g.kernel_w == kS;
+  return kW >= 8 && g.batch >= kW && conv2d_direct_applies(g) && g.kernel_w == kS;
 }
 
 namespace {
