@@ -66,10 +66,10 @@ const Case kCases[] = {
     {{3, 2, 9, 11}, {5, 2, 5, 5}, {1, 1}, {0, 1}},
     {{1, 3, 8, 16}, {17, 3, 5, 5}, {1, 1}, {0, 0}},
     // Batches of 16 or more with windows five wide and no padding: the images-in-lanes
-    // input gradient (conv_lanes.cpp), with AVX-512 (with AVX2, conv_wide.cpp's, in chunks
-    // of 6, 6 and 6 vectors for LeNet's second layer). LeNet's second layer in one group of
-    // 16 images and in two groups and five images; output rows of 5 (three kernel rows, a
-    // last group of one image) and of 11, the widest; rows of 12 go back to conv_wide.cpp.
+    // input gradient (conv_lanes.cpp). LeNet's second layer in one group of 16 images
+    // (two with AVX2) and in two groups and five images; output rows of 5 (three kernel
+    // rows, a last group of one image) and of 11, the widest; rows of 12 go back to
+    // conv_wide.cpp (with AVX2, to its wide plane in chunks of 6 and 4 vectors).
     {{16, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}},
     {{37, 6, 14, 14}, {16, 6, 5, 5}, {1, 1}, {0, 0}},
     {{17, 2, 7, 9}, {3, 2, 3, 5}, {1, 1}, {0, 0}},
@@ -132,7 +132,7 @@ TEST(ConvGemm, MatchesTheLoopsOnEveryKernel) {
 TEST(ConvLanes, AnImagesBitsDoNotDependOnItsBatchNorTheThreads) {
   const Shape x_shape{37, 6, 14, 14}, w_shape{16, 6, 5, 5};
   const ConvGeometry g = conv2d_geometry(x_shape, w_shape, {1, 1}, {0, 0});
-  if (!conv2d_lanes_grad_input_applies(g)) GTEST_SKIP() << "needs AVX-512";
+  if (!conv2d_lanes_grad_input_applies(g)) GTEST_SKIP() << "needs AVX2 or AVX-512";
   Generator gen(8);
   const NDArray w = NDArray::randn(w_shape, gen);
   const NDArray gout = NDArray::randn(g.output_shape(), gen);

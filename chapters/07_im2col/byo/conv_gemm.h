@@ -77,7 +77,7 @@ bool conv2d_wide_grad_input_applies(const ConvGeometry& g);
 void conv2d_grad_input_wide(const ConvGeometry& g, const float* grad_out, const float* w,
                             float* grad_x);
 
-/// @brief Whether the images-in-lanes input gradient applies: AVX-512, a batch of at
+/// @brief Whether the images-in-lanes input gradient applies: AVX2 or AVX-512, a batch of at
 ///        least one vector of images, stride 1, no padding, windows five wide and output
 ///        rows of at most 11 pixels (LeNet's second layer).
 bool conv2d_lanes_grad_input_applies(const ConvGeometry& g);

@@ -34,6 +34,7 @@ namespace {
 constexpr int64_t kW = kSimdWidth;
 constexpr int kS = 5;      // the window width the kernels are built for, LeNet's
 constexpr int kMaxQ = 11;  // output rows this wide at most: 2Q + 2S − 1 ≤ 31 registers
+constexpr bool kManyRegisters = kW >= 16;  // AVX-512's 32 registers, against AVX2's 16
 
 #ifdef BYO_HAVE_SHUFFLEVECTOR
 // A kW × kW block transposed in registers, its rows as kW vectors. Step H: for every pair
@@ -117,17 +118,29 @@ void rows_of_channel(const LanesPass& lp, int64_t c) {
       const float* wk = lp.w + (k * lp.c + c) * lp.r * kS;
       for (int64_t r = r_first; r <= r_last; ++r) {
         const float* drow = lp.dout + (k * lp.p + h - r) * Q * kW;
-        Vec d[Q];
+        if constexpr (kManyRegisters) {
+          Vec d[Q];
 #pragma GCC unroll 16
-        for (int q = 0; q < Q; ++q) d[q] = in_register(load_vec(drow + q * kW));
-        Vec wv[kS];
+          for (int q = 0; q < Q; ++q) d[q] = in_register(load_vec(drow + q * kW));
+          Vec wv[kS];
 #pragma GCC unroll 8
-        for (int s = 0; s < kS; ++s) wv[s] = broadcast(wk[r * kS + s]);
+          for (int s = 0; s < kS; ++s) wv[s] = broadcast(wk[r * kS + s]);
 #pragma GCC unroll 16
-        for (int j = 0; j < W; ++j) {
+          for (int j = 0; j < W; ++j) {
+#pragma GCC unroll 8
+            for (int s = 0; s < kS; ++s) {
+              if (j - s >= 0 && j - s < Q) acc[j] += wv[s] * d[j - s];
+            }
+          }
+        } else {
+          // 16 registers hold the W sums and one weight: each output-gradient vector is
+          // read from memory by its FMA, once per tap. Sum j still takes its taps in
+          // increasing s.
 #pragma GCC unroll 8
           for (int s = 0; s < kS; ++s) {
-            if (j - s >= 0 && j - s < Q) acc[j] += wv[s] * d[j - s];
+            const Vec wv = broadcast(wk[r * kS + s]);
+#pragma GCC unroll 16
+            for (int q = 0; q < Q; ++q) acc[q + s] += wv * load_vec(drow + q * kW);
           }
         }
       }
@@ -207,10 +220,11 @@ constexpr auto kTapsKernels = taps_table(std::make_integer_sequence<int, kGradFi
 
 }  // namespace
 
-// The 32 registers of AVX-512 (rows_of_channel), a full vector of images at least, and
-// windows five wide without padding, as LeNet's second layer.
+// Vectors of 8 floats or more, a full vector of images at least, and windows five wide
+// without padding, as LeNet's second layer; rows of 11 outputs at most, whose 15 sums and
+// one weight fill AVX2's 16 registers (rows_of_channel).
 bool conv2d_lanes_grad_input_applies(const ConvGeometry& g) {
-  return kW >= 16 && g.batch >= kW && g.stride_h == 1 && g.stride_w == 1 && g.pad_h == 0 &&
+  return kW >= 8 && g.batch >= kW && g.stride_h == 1 && g.stride_w == 1 && g.pad_h == 0 &&
          g.pad_w == 0 && g.kernel_w == kS && g.out_w <= kMaxQ && g.out_h >= 1;
 }
 
