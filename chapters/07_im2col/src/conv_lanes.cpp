@@ -27,6 +27,7 @@
 #include "byo/fused_kernels.h"
 #include "byo/simd.h"
 #include "threads.h"
+#include "vec_transpose.h"
 
 namespace byo {
 namespace {
@@ -35,32 +36,6 @@ constexpr int64_t kW = kSimdWidth;
 constexpr int kS = 5;      // the window width the kernels are built for, LeNet's
 constexpr int kMaxQ = 11;  // output rows this wide at most: 2Q + 2S − 1 ≤ 31 registers
 constexpr bool kManyRegisters = kW >= 16;  // AVX-512's 32 registers, against AVX2's 16
-
-#ifdef BYO_HAVE_SHUFFLEVECTOR
-// A kW × kW block transposed in registers, its rows as kW vectors. Step H: for every pair
-// of rows i and i + H (bit H of i clear), the H × H blocks off their diagonal change
-// places; after the steps kW/2, ..., 2, 1 every row holds what was a column.
-template <int64_t H, size_t... L>
-Vec first_of_pair(Vec a, Vec b, std::index_sequence<L...>) {
-  return __builtin_shufflevector(a, b, ((L & H) ? kW + L - H : L)...);
-}
-template <int64_t H, size_t... L>
-Vec second_of_pair(Vec a, Vec b, std::index_sequence<L...>) {
-  return __builtin_shufflevector(a, b, ((L & H) ? kW + L : L + H)...);
-}
-
-template <int64_t H = kW / 2>
-void transpose(Vec (&rows)[kW]) {
-  constexpr auto lanes = std::make_index_sequence<kW>{};
-  for (int64_t i = 0; i < kW; ++i) {
-    if ((i & H) != 0) continue;
-    const Vec a = rows[i], b = rows[i + H];
-    rows[i] = first_of_pair<H>(a, b, lanes);
-    rows[i + H] = second_of_pair<H>(a, b, lanes);
-  }
-  if constexpr (H > 1) transpose<H / 2>(rows);
-}
-#endif
 
 // Pixels of kW images, pixel-major: pixel e of image i is at e·kW + i.
 // dst[e·kW + i] = src[i·count + e] for the first `images` images that start at src, and 0
@@ -71,7 +46,7 @@ void interleave(const float* src, int64_t count, int64_t images, float* dst) {
   for (; e + kW <= count; e += kW) {  // kW floats of each image, a block at a time
     Vec rows[kW];
     for (int64_t i = 0; i < kW; ++i) rows[i] = i < images ? load_vec(src + i * count + e) : Vec{};
-    transpose(rows);
+    detail::transpose(rows);
     for (int64_t j = 0; j < kW; ++j) store_vec(dst + (e + j) * kW, rows[j]);
   }
 #endif
@@ -87,7 +62,7 @@ void deinterleave(const float* src, int64_t count, int64_t images, float* dst) {
   for (; e + kW <= count; e += kW) {
     Vec rows[kW];
     for (int64_t j = 0; j < kW; ++j) rows[j] = load_vec(src + (e + j) * kW);
-    transpose(rows);
+    detail::transpose(rows);
     for (int64_t i = 0; i < images; ++i) store_vec(dst + i * count + e, rows[i]);
   }
 #endif

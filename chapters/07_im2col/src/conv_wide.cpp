@@ -33,6 +33,7 @@
 /// the bordered gradient at the tap's shift (conv2d_grad_input_wide).
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -41,6 +42,7 @@
 #include "byo/micro_kernel.h"
 #include "copy_run.h"
 #include "threads.h"
+#include "vec_transpose.h"
 
 namespace byo {
 namespace {
@@ -64,6 +66,39 @@ void place_image(const ConvGeometry& g, const float* x, float* dst) {
   }
 }
 
+// Where a segment's outputs go: filter k0 + f of pixel (i, j) to dst[f·plane + i·out_w + j].
+struct SegmentOut {
+  float* dst;  // filter k0's output plane, at the segment's first pixel
+  int64_t plane, out_w;
+  int64_t filters;  // K − k0: the filters that exist from k0 on
+};
+
+// acc[i][j][u], lane f, is filter k0 + u·kW + f of pixel (i, j): pixel-major vectors,
+// stored into the filters' planes. With J ≤ kW, a row's J vectors are transposed in
+// registers, after which vector f holds filter f's J pixels: one store per filter and
+// row, where lane by lane it would be J.
+template <int ROWS, int J, int V>
+void store_planes(const Vec (&acc)[ROWS][J][V], const SegmentOut& so) {
+  for (int u = 0; u < V; ++u) {
+    const int64_t filters = std::min<int64_t>(kW, so.filters - u * kW);
+    for (int i = 0; i < ROWS; ++i) {
+      float* dst = so.dst + u * kW * so.plane + i * so.out_w;
+#ifdef BYO_HAVE_SHUFFLEVECTOR
+      if constexpr (J <= kW) {
+        Vec rows[kW] = {};
+        for (int j = 0; j < J; ++j) rows[j] = acc[i][j][u];
+        detail::transpose(rows);
+        for (int64_t f = 0; f < filters; ++f) std::memcpy(dst + f * so.plane, &rows[f], J * 4);
+        continue;
+      }
+#endif
+      for (int64_t f = 0; f < filters; ++f) {
+        for (int j = 0; j < J; ++j) dst[f * so.plane + j] = acc[i][j][u][f];
+      }
+    }
+  }
+}
+
 struct Segment {
   const float* image;  // bordered, at (row p, column q) of channel 0
   const float* wt;     // (C·R·S, Kv·kW) transposed weights, at this filter vector
@@ -71,9 +106,9 @@ struct Segment {
 };
 
 // acc[i][j][v] = bias[v] + Σ_{c,r,s} wt[c,r,s][v] · image[c, i + r, j + s] for ROWS rows
-// of J pixels and V filter vectors; out is ROWS·J·V vectors, pixel-major.
+// of J pixels and V filter vectors, stored to the planes.
 template <int ROWS, int J, int V>
-void segment(const Segment& sg, const float* bias, float* out) {
+void segment(const Segment& sg, const float* bias, const SegmentOut& out) {
   Vec acc[ROWS][J][V];
   for (int v = 0; v < V; ++v) {
     const Vec b = load_vec(bias + v * kW);
@@ -97,22 +132,18 @@ void segment(const Segment& sg, const float* bias, float* out) {
       }
     }
   }
-  for (int i = 0; i < ROWS; ++i) {
-    for (int j = 0; j < J; ++j) {
-      for (int v = 0; v < V; ++v) store_vec(out + ((i * J + j) * V + v) * kW, acc[i][j][v]);
-    }
-  }
+  store_planes(acc, out);
 }
 
 // segment<ROWS, J> for windows S wide, S known at compile time: each input float is
 // broadcast once per kernel row and meets the S weight vectors of that row, held in
 // registers, instead of being broadcast again for every tap that reads it.
 template <int ROWS, int J, int S>
-void segment_rows(const Segment& sg, const float* bias, float* out) {
+void segment_rows(const Segment& sg, const float* bias, const SegmentOut& out) {
   const Vec b = load_vec(bias);
-  Vec acc[ROWS][J];
+  Vec acc[ROWS][J][1];
   for (int i = 0; i < ROWS; ++i) {
-    for (int j = 0; j < J; ++j) acc[i][j] = b;
+    for (int j = 0; j < J; ++j) acc[i][j][0] = b;
   }
   const float* wt = sg.wt;
   for (int64_t c = 0; c < sg.channels; ++c) {
@@ -131,18 +162,16 @@ void segment_rows(const Segment& sg, const float* bias, float* out) {
 #pragma GCC unroll 8
           for (int s = 0; s < S; ++s) {
             const int j = col - s;
-            if (j >= 0 && j < J) acc[i][j] += x * wv[s];
+            if (j >= 0 && j < J) acc[i][j][0] += x * wv[s];
           }
         }
       }
     }
   }
-  for (int i = 0; i < ROWS; ++i) {
-    for (int j = 0; j < J; ++j) store_vec(out + (i * J + j) * kW, acc[i][j]);
-  }
+  store_planes(acc, out);
 }
 
-using SegmentKernel = void (*)(const Segment&, const float*, float*);
+using SegmentKernel = void (*)(const Segment&, const float*, const SegmentOut&);
 
 // segment<ROWS, J, 1> for J = 1 .. kMaxSegment, picked at run time.
 template <int ROWS, int... J>
@@ -430,12 +459,9 @@ void conv2d_forward_wide(const ConvGeometry& g, const float* x, const float* w, 
   const int threads = detail::thread_count(g.batch);
   std::vector<detail::AlignedFloats> images = detail::per_thread<detail::AlignedFloats>(
       threads, static_cast<size_t>(g.in_channels * bordered_plane(g)), 0.0f);
-  std::vector<detail::AlignedFloats> results =
-      detail::per_thread<detail::AlignedFloats>(threads, static_cast<size_t>(2 * kMaxSegment * kW));
 #pragma omp parallel for schedule(static) num_threads(threads)
   for (int64_t n = 0; n < g.batch; ++n) {
     float* image = images[detail::this_thread()].data();
-    const float* result = results[detail::this_thread()].data();
     place_image(g, x + n * g.in_channels * g.in_h * g.in_w, image);
     for (int64_t v = 0; v < kv;) {
       // A pass: two filter vectors, one row, up to kPairSegment pixels, or one filter
@@ -455,20 +481,9 @@ void conv2d_forward_wide(const ConvGeometry& g, const float* x, const float* w, 
               vectors == 2 ? pick_pair(pixels, std::make_integer_sequence<int, kPairSegment>{})
               : rows == 2  ? pick<2>(pixels, g.kernel_w)
                            : pick<1>(pixels, g.kernel_w);
-          kernel(sg, padded_bias.data() + v * kW, results[detail::this_thread()].data());
-          // Transpose on the way out: lane f of vector u of pixel (i, j) is filter
-          // (v + u)·kW + f.
-          for (int u = 0; u < vectors; ++u) {
-            const int64_t first = (v + u) * kW, filters = std::min(kW, g.out_channels - first);
-            for (int64_t f = 0; f < filters; ++f) {
-              float* dst = out + (n * g.out_channels + first + f) * plane_out + p * g.out_w + q;
-              for (int i = 0; i < rows; ++i) {
-                for (int64_t j = 0; j < pixels; ++j) {
-                  dst[i * g.out_w + j] = result[((i * pixels + j) * vectors + u) * kW + f];
-                }
-              }
-            }
-          }
+          const SegmentOut so{out + (n * g.out_channels + v * kW) * plane_out + p * g.out_w + q,
+                              plane_out, g.out_w, g.out_channels - v * kW};
+          kernel(sg, padded_bias.data() + v * kW, so);
         }
       }
       v += vectors;
