@@ -363,24 +363,32 @@ void conv2d_grad_weight_lanes_max_pool(const ConvGeometry& g, const float* x,
         for (int64_t plane_start = 0; plane_start < count * pooled_image;
              plane_start += pooled_plane) {
           for (int64_t j = 0; j < pooled_plane; ++j) {
-            offsets[plane_start + j] =
-                static_cast<float>(winners[plane_start + j] - corners[static_cast<size_t>(j)]);
+            // Through int32: AVX2 converts int32 to float in vectors, but int64 only one
+            // at a time.
+            offsets[plane_start + j] = static_cast<float>(
+                static_cast<int32_t>(winners[plane_start + j] - corners[static_cast<size_t>(j)]));
           }
         }
         float* offset_lanes = offset_lanes_scratch.reserve(pooled_image * kW);
         interleave(offsets, pooled_image, count, offset_lanes);
         if (g.out_h % 2 != 0 || q % 2 != 0) std::fill_n(dout, out_image * kW, 0.0f);
         const float right = 1.0f, below = static_cast<float>(q), diagonal = below + 1.0f;
-        for (int64_t k = 0; k < g.out_channels; ++k) {
-          for (int64_t e = k * pooled_plane; e < (k + 1) * pooled_plane; ++e) {
-            const Vec won = load_vec(offset_lanes + e * kW);
-            const Vec grad = load_vec(grads + e * kW) + 0.0f;
-            const size_t corner = static_cast<size_t>(e - k * pooled_plane);
-            float* out = dout + (k * plane + corners[corner]) * kW;
+        // Locals, not the lambda's captures: the stores into dout could alias those, and
+        // the compiler would load them again after every store.
+        const int64_t cols = q, filters = g.out_channels, windows = pooled_plane;
+        const int64_t* const corner_of = corners.data();
+        for (int64_t k = 0; k < filters; ++k) {
+          float* const out_k = dout + k * plane * kW;
+          const float* const grad_k = grads + k * windows * kW;
+          const float* const won_k = offset_lanes + k * windows * kW;
+          for (int64_t e = 0; e < windows; ++e) {
+            const Vec won = load_vec(won_k + e * kW);
+            const Vec grad = load_vec(grad_k + e * kW) + 0.0f;
+            float* out = out_k + corner_of[e] * kW;
             store_vec(out, won == 0.0f ? grad : Vec{});
             store_vec(out + kW, won == right ? grad : Vec{});
-            store_vec(out + q * kW, won == below ? grad : Vec{});
-            store_vec(out + (q + 1) * kW, won == diagonal ? grad : Vec{});
+            store_vec(out + cols * kW, won == below ? grad : Vec{});
+            store_vec(out + (cols + 1) * kW, won == diagonal ? grad : Vec{});
           }
         }
       },
@@ -410,14 +418,17 @@ void conv2d_grad_weight_lanes_sigmoid_avg_pool(const ConvGeometry& g, const floa
           store_vec(shares + e * kW, load_vec(shares + e * kW) / 4.0f + 0.0f);
         }
         interleave(pooled.y + group * kW * out_image, out_image, count, dout);  // y, in place
-        for (int64_t k = 0; k < g.out_channels; ++k) {
-          for (int64_t h = 0; h < g.out_h; ++h) {
-            float* row = dout + (k * plane + h * g.out_w) * kW;
-            const float* window_row = shares + (k * pooled_plane + h / 2 * pooled_w) * kW;
-            const bool covered_row = h < 2 * pooled_h;
-            for (int64_t w = 0; w < g.out_w; ++w) {
+        // Locals, not the lambda's captures, which the stores into dout could alias.
+        const int64_t filters = g.out_channels, rows = g.out_h, cols = g.out_w;
+        const int64_t windows_h = pooled_h, windows_w = pooled_w, windows = pooled_plane;
+        for (int64_t k = 0; k < filters; ++k) {
+          for (int64_t h = 0; h < rows; ++h) {
+            float* row = dout + (k * plane + h * cols) * kW;
+            const float* window_row = shares + (k * windows + h / 2 * windows_w) * kW;
+            const bool covered_row = h < 2 * windows_h;
+            for (int64_t w = 0; w < cols; ++w) {
               const Vec share =
-                  covered_row && w < 2 * pooled_w ? load_vec(window_row + w / 2 * kW) : Vec{};
+                  covered_row && w < 2 * windows_w ? load_vec(window_row + w / 2 * kW) : Vec{};
               const Vec y = load_vec(row + w * kW);
               store_vec(row + w * kW, share * y * (1.0f - y));
             }
