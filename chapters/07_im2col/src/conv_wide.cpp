@@ -210,6 +210,28 @@ SegmentKernel pick_pair(int64_t pixels, int64_t kernel_w, std::integer_sequence<
 
 // ---- the weight gradient ---------------------------------------------------------------
 
+// dst[j·stride + k] = src[k·pixels + j] for the K planes of src: one image's output
+// gradient, pixel-major. kW × kW blocks are transposed in registers; the lanes of filters
+// past K are not written.
+void pixel_major(const float* src, int64_t k_count, int64_t pixels, int64_t stride, float* dst) {
+  int64_t j0 = 0;
+#ifdef BYO_HAVE_SHUFFLEVECTOR
+  if (k_count % kW == 0) {
+    for (; j0 + kW <= pixels; j0 += kW) {
+      for (int64_t k0 = 0; k0 < k_count; k0 += kW) {
+        Vec rows[kW];
+        for (int64_t i = 0; i < kW; ++i) rows[i] = load_vec(src + (k0 + i) * pixels + j0);
+        detail::transpose(rows);
+        for (int64_t i = 0; i < kW; ++i) store_vec(dst + (j0 + i) * stride + k0, rows[i]);
+      }
+    }
+  }
+#endif
+  for (int64_t k = 0; k < k_count; ++k) {
+    for (int64_t j = j0; j < pixels; ++j) dst[j * stride + k] = src[k * pixels + j];
+  }
+}
+
 constexpr int64_t kMaxTapSide = 5;      // R, S ≤ 5: R·S accumulators in registers
 constexpr int64_t kImagesPerBlock = 8;  // a fixed grouping of the batch: the same bits
 
@@ -530,10 +552,7 @@ void conv2d_grad_weight_wide(const ConvGeometry& g, const float* x, const float*
     const int64_t end = std::min(g.batch, (block + 1) * kImagesPerBlock);
     for (int64_t n = block * kImagesPerBlock; n < end; ++n) {
       place_image(g, x + n * g.in_channels * g.in_h * g.in_w, image);
-      const float* go = grad_out + n * g.out_channels * pixels;
-      for (int64_t k = 0; k < g.out_channels; ++k) {
-        for (int64_t j = 0; j < pixels; ++j) dout[j * stride + k] = go[k * pixels + j];
-      }
+      pixel_major(grad_out + n * g.out_channels * pixels, g.out_channels, pixels, stride, dout);
       const int64_t channel_floats = taps_per_channel * kW;
       for (int64_t v = 0; v < kv;) {
         const int vectors = kPairFilters && v + 2 <= kv ? 2 : 1;
