@@ -33,8 +33,10 @@ namespace byo {
 namespace {
 
 constexpr int64_t kW = kSimdWidth;
-constexpr int kS = 5;      // the window width the kernels are built for, LeNet's
-constexpr int kMaxQ = 11;  // output rows this wide at most: 2Q + 2S − 1 ≤ 31 registers
+constexpr int kS = 5;  // the window width the kernels are built for, LeNet's
+// Output rows this wide at most: 2Q + 2S − 1 ≤ 31 registers with AVX-512, Q + S − 1 sums
+// and a weight ≤ 16 with AVX2 (rows_of_channel).
+constexpr int kMaxQ = 11;
 constexpr bool kManyRegisters = kW >= 16;  // AVX-512's 32 registers, against AVX2's 16
 
 // Pixels of kW images, pixel-major: pixel e of image i is at e·kW + i.

@@ -27,6 +27,11 @@
 /// that row held in registers (segment_rows, taps_rows): 77–92%, with the same sums in
 /// the same order, so the same bits.
 ///
+/// With 16 registers (AVX2, 8 floats a vector) those passes would spill. There a pass
+/// takes two filter vectors at once, so that each broadcast feeds two FMAs: the forward
+/// over up to 6 pixels of a row (segment<1, J, 2>), the weight gradient one kernel row
+/// at a time (taps_pair), again with the same sums in the same order.
+///
 /// The input gradient has only C = 6 values per pixel for LeNet, too few to fill the
 /// lanes, so it puts pixels in the lanes instead: laid out as wide as the bordered input,
 /// every tap's contribution Σ_k w[k,c,r,s] · dout[k] is a run of whole vectors, added to
@@ -88,7 +93,8 @@ void store_planes(const Vec (&acc)[ROWS][J][V], const SegmentOut& so) {
         Vec rows[kW] = {};
         for (int j = 0; j < J; ++j) rows[j] = acc[i][j][u];
         detail::transpose(rows);
-        for (int64_t f = 0; f < filters; ++f) std::memcpy(dst + f * so.plane, &rows[f], J * 4);
+        for (int64_t f = 0; f < filters; ++f)
+          std::memcpy(dst + f * so.plane, &rows[f], J * sizeof(float));
         continue;
       }
 #endif
