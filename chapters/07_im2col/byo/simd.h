@@ -54,6 +54,10 @@ using Vec = float;
 using VecInt = int32_t;
 #endif
 
+/// @brief Whether a kernel may keep about 30 vectors in registers, as AVX-512's 32 allow.
+///        With narrower vectors the kernels count on 16 (AVX2, SSE), and hold fewer sums.
+inline constexpr bool kManyRegisters = kSimdWidth >= 16;
+
 // __builtin_shufflevector (Clang, GCC 12+) rearranges lanes across two vectors.
 #if defined(BYO_HAVE_VECTOR8) && defined(__has_builtin)
 #if __has_builtin(__builtin_shufflevector)

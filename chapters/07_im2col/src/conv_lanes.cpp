@@ -37,7 +37,6 @@ constexpr int kS = 5;  // the window width the kernels are built for, LeNet's
 // Output rows this wide at most: 2Q + 2S − 1 ≤ 31 registers with AVX-512, Q + S − 1 sums
 // and a weight ≤ 16 with AVX2 (rows_of_channel).
 constexpr int kMaxQ = 11;
-constexpr bool kManyRegisters = kW >= 16;  // AVX-512's 32 registers, against AVX2's 16
 
 // Pixels of kW images, pixel-major: pixel e of image i is at e·kW + i.
 // dst[e·kW + i] = src[i·count + e] for the first `images` images that start at src, and 0
@@ -140,7 +139,7 @@ constexpr auto kRowsKernels = rows_table(std::make_integer_sequence<int, kMaxQ>{
 
 // Filters per pass: with AVX-512's 32 registers 3 × 5 taps make 15 sums, with 5 inputs and
 // 1 gradient; 16 registers (AVX2) hold 2 × 5 sums, 5 inputs and 1 gradient.
-constexpr int64_t kGradFilters = kW >= 16 ? 3 : 2;
+constexpr int64_t kGradFilters = kManyRegisters ? 3 : 2;
 
 struct TapsPass {
   const float* x;     // the group's bordered input plane at row r, interleaved

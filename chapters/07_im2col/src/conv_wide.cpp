@@ -53,9 +53,8 @@ namespace byo {
 namespace {
 
 constexpr int64_t kW = kSimdWidth;
-// AVX-512's 32 vector registers: the kernels below that hold a kernel row in registers,
-// or three taps' accumulators, need them (AVX2 has 16, and they would spill).
-constexpr bool kManyRegisters = kSimdWidth >= 16;
+// kManyRegisters (byo/simd.h): the kernels below that hold a kernel row in registers, or
+// three taps' accumulators, need AVX-512's 32 (AVX2 has 16, and they would spill).
 constexpr int kMaxSegment = 12;  // pixels of a row per pass: 2 rows × 12 accumulators
 
 int64_t bordered_cols(const ConvGeometry& g) { return g.in_w + 2 * g.pad_w; }
@@ -496,9 +495,10 @@ void conv2d_forward_wide(const ConvGeometry& g, const float* x, const float* w, 
     place_image(g, x + n * g.in_channels * g.in_h * g.in_w, image);
     for (int64_t v = 0; v < kv;) {
       // A pass: two filter vectors, one row, up to kPairSegment pixels, or one filter
-      // vector, two rows, up to kMaxSegment pixels; a row is cut into equal segments.
+      // vector, up to kMaxSegment pixels of two rows (of one with 16 registers); a row is
+      // cut into equal segments.
       const int vectors = kPairFilters && v + 2 <= kv ? 2 : 1;
-      const int64_t row_step = vectors == 2 ? 1 : 2;
+      const int64_t row_step = kManyRegisters ? 2 : 1;
       const int64_t widest = vectors == 2 ? kPairSegment : kMaxSegment;
       const int64_t segments = (g.out_w + widest - 1) / widest;
       const int64_t width = (g.out_w + segments - 1) / segments;
